@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ScoringFile, TokensFile } from '../contract/index.js';
+import { scoringRulesFrom, type ScoringRules } from '../domain/scoring.js';
+import { TokenCatalog } from '../domain/token-catalog.js';
+
+export class ShowFileError extends Error {
+  override name = 'ShowFileError';
+}
+
+function readJson(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ShowFileError(`${what} ${file}: ${(error as Error).message}`);
+  }
+}
+
+function describeIssue(error: z.ZodError, what: string, file: string): ShowFileError {
+  const issue = error.issues[0];
+  const [id, ...field] = issue?.path.map(String) ?? [];
+  const where = field.length > 0 ? `token ${JSON.stringify(id)}: ${field.join('.')}` : (id ?? '(root)');
+  return new ShowFileError(`${what} ${file}: ${where}: ${issue?.message ?? 'invalid'}`);
+}
+
+export function loadScoringRules(file: string | undefined): ScoringRules {
+  if (file === undefined) return scoringRulesFrom(undefined);
+  const result = ScoringFile.safeParse(readJson(file, 'scoring file'));
+  if (!result.success) throw describeIssue(result.error, 'scoring file', file);
+  return scoringRulesFrom(result.data);
+}
+
+/** Loads and checks the tokens file; names the offending token and field when it is wrong. */
+export function loadTokenCatalog(file: string, rules: ScoringRules): TokenCatalog {
+  const result = TokensFile.safeParse(readJson(file, 'tokens file'));
+  if (!result.success) throw describeIssue(result.error, 'tokens file', file);
+  try {
+    return new TokenCatalog(result.data, rules);
+  } catch (error) {
+    throw new ShowFileError(`tokens file ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Videos the tokens name that are not in the media folder (reported, not fatal). */
+export function missingVideos(catalog: TokenCatalog, mediaDir: string): string[] {
+  return catalog
+    .list()
+    .flatMap((token) => (token.video === undefined || existsSync(join(mediaDir, token.video)) ? [] : [token.video]));
+}

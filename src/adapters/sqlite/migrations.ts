@@ -1,0 +1,57 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order at start inside one transaction each.
+ * `PRAGMA user_version` records how many have run. Never edit a shipped migration: add one.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    start_time  TEXT NOT NULL,
+    end_time    TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('active', 'paused', 'completed'))
+  );
+  CREATE TABLE transactions (
+    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                TEXT NOT NULL UNIQUE,
+    session_id        TEXT NOT NULL REFERENCES sessions(id),
+    token_id          TEXT NOT NULL,
+    team_id           TEXT NOT NULL,
+    scanner_id        TEXT NOT NULL,
+    timestamp         TEXT NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'duplicate')),
+    rejection_reason  TEXT,
+    points            INTEGER NOT NULL
+  );
+  CREATE INDEX transactions_by_session ON transactions(session_id, seq);
+  CREATE TABLE player_scans (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id  TEXT REFERENCES sessions(id),
+    token_id    TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    timestamp   TEXT NOT NULL,
+    video       INTEGER NOT NULL
+  );
+  CREATE INDEX player_scans_by_session ON player_scans(session_id, seq);
+  CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+  );
+  `,
+];
+
+export function migrate(db: Database): number {
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  if (applied > migrations.length) {
+    throw new Error(`database schema version ${applied} is newer than this build knows (${migrations.length})`);
+  }
+  for (let version = applied; version < migrations.length; version += 1) {
+    db.transaction(() => {
+      db.exec(migrations[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return migrations.length;
+}

@@ -1,0 +1,185 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { PlayerScan, Session, Transaction } from '../../contract/index.js';
+import type { GameStore, SessionRecord, SettingsStore } from '../../ports/store.js';
+import { migrate } from './migrations.js';
+
+interface SessionRow {
+  id: string;
+  name: string;
+  start_time: string;
+  end_time: string | null;
+  status: Session['status'];
+}
+interface SessionCountsRow extends SessionRow {
+  transaction_count: number;
+  accepted_count: number;
+  player_scan_count: number;
+}
+interface TransactionRow {
+  id: string;
+  session_id: string;
+  token_id: string;
+  team_id: string;
+  scanner_id: string;
+  timestamp: string;
+  status: Transaction['status'];
+  rejection_reason: string | null;
+  points: number;
+}
+interface PlayerScanRow {
+  session_id: string | null;
+  token_id: string;
+  device_id: string;
+  timestamp: string;
+  video: number;
+}
+
+const SESSION_WITH_COUNTS = `
+  SELECT s.*,
+    (SELECT COUNT(*) FROM transactions t WHERE t.session_id = s.id) AS transaction_count,
+    (SELECT COUNT(*) FROM transactions t WHERE t.session_id = s.id AND t.status = 'accepted') AS accepted_count,
+    (SELECT COUNT(*) FROM player_scans p WHERE p.session_id = s.id) AS player_scan_count
+  FROM sessions s`;
+
+function sessionRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    startTime: row.start_time,
+    ...(row.end_time === null ? {} : { endTime: row.end_time }),
+    status: row.status,
+  };
+}
+
+function sessionWithCounts(row: SessionCountsRow): Session {
+  return {
+    ...sessionRecord(row),
+    transactionCount: row.transaction_count,
+    acceptedCount: row.accepted_count,
+    playerScanCount: row.player_scan_count,
+  };
+}
+
+function transactionOf(row: TransactionRow): Transaction {
+  return {
+    id: row.id,
+    tokenId: row.token_id,
+    teamId: row.team_id,
+    scannerId: row.scanner_id,
+    sessionId: row.session_id,
+    timestamp: row.timestamp,
+    status: row.status,
+    ...(row.rejection_reason === null ? {} : { rejectionReason: row.rejection_reason }),
+    points: row.points,
+  };
+}
+
+function sessionParams(session: SessionRecord) {
+  return { ...session, endTime: session.endTime ?? null };
+}
+
+/**
+ * The game log in one SQLite file. WAL with synchronous=FULL: a write has reached the disk
+ * when the call returns, so what the server acknowledges survives a power cut or `kill -9`.
+ */
+export class SqliteStore implements GameStore, SettingsStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    const db = this.db;
+    this.statements = {
+      currentSession: db.prepare<[], SessionRow>(
+        `SELECT * FROM sessions WHERE status != 'completed' ORDER BY start_time DESC, rowid DESC LIMIT 1`,
+      ),
+      insertSession: db.prepare(
+        `INSERT INTO sessions (id, name, start_time, end_time, status) VALUES (@id, @name, @startTime, @endTime, @status)`,
+      ),
+      updateSession: db.prepare(`UPDATE sessions SET name = @name, end_time = @endTime, status = @status WHERE id = @id`),
+      insertTransaction: db.prepare(
+        `INSERT INTO transactions (id, session_id, token_id, team_id, scanner_id, timestamp, status, rejection_reason, points)
+         VALUES (@id, @sessionId, @tokenId, @teamId, @scannerId, @timestamp, @status, @rejectionReason, @points)`,
+      ),
+      transactions: db.prepare<[string], TransactionRow>(`SELECT * FROM transactions WHERE session_id = ? ORDER BY seq`),
+      insertPlayerScan: db.prepare(
+        `INSERT INTO player_scans (session_id, token_id, device_id, timestamp, video)
+         VALUES (@sessionId, @tokenId, @deviceId, @timestamp, @video)`,
+      ),
+      playerScans: db.prepare<[string], PlayerScanRow>(`SELECT * FROM player_scans WHERE session_id = ? ORDER BY seq`),
+      sessions: db.prepare<[], SessionCountsRow>(`${SESSION_WITH_COUNTS} ORDER BY s.start_time DESC, s.rowid DESC`),
+      session: db.prepare<[string], SessionCountsRow>(`${SESSION_WITH_COUNTS} WHERE s.id = ?`),
+      getSetting: db.prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
+      setSetting: db.prepare(
+        `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      ),
+    };
+  }
+
+  currentSession(): SessionRecord | undefined {
+    const row = this.statements.currentSession.get();
+    return row && sessionRecord(row);
+  }
+
+  switchSession(ended: SessionRecord | undefined, started: SessionRecord): void {
+    this.db.transaction(() => {
+      if (ended) this.statements.updateSession.run(sessionParams(ended));
+      this.statements.insertSession.run(sessionParams(started));
+    })();
+  }
+
+  updateSession(session: SessionRecord): void {
+    this.statements.updateSession.run(sessionParams(session));
+  }
+
+  appendTransaction(transaction: Transaction): void {
+    this.statements.insertTransaction.run({ ...transaction, rejectionReason: transaction.rejectionReason ?? null });
+  }
+
+  transactions(sessionId: string): Transaction[] {
+    return this.statements.transactions.all(sessionId).map(transactionOf);
+  }
+
+  appendPlayerScan(scan: PlayerScan): void {
+    this.statements.insertPlayerScan.run({ ...scan, video: scan.video ? 1 : 0 });
+  }
+
+  playerScans(sessionId: string): PlayerScan[] {
+    return this.statements.playerScans.all(sessionId).map((row) => ({
+      tokenId: row.token_id,
+      deviceId: row.device_id,
+      sessionId: row.session_id,
+      timestamp: row.timestamp,
+      video: row.video === 1,
+    }));
+  }
+
+  sessions(): Session[] {
+    return this.statements.sessions.all().map(sessionWithCounts);
+  }
+
+  session(id: string): Session | undefined {
+    const row = this.statements.session.get(id);
+    return row && sessionWithCounts(row);
+  }
+
+  getSetting(key: string): string | undefined {
+    return this.statements.getSetting.get(key)?.value;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.statements.setSetting.run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const emptyIsUnset = (value: unknown) => (value === '' ? undefined : value);
+const text = <T extends z.ZodType>(schema: T) => z.preprocess(emptyIsUnset, schema);
+
+/** Every setting of the orchestrator, its default and its meaning. The README table comes from here. */
+export const ConfigSchema = z.object({
+  PORT: text(z.coerce.number().int().min(0).max(65535).default(3000)).describe('HTTP and Socket.IO port'),
+  HOST: text(z.string().default('0.0.0.0')).describe('address to listen on'),
+  DATA_DIR: text(z.string().default('data')).describe('where the SQLite game log and settings live'),
+  TOKENS_FILE: text(z.string().default('demo/tokens.json')).describe('the show\'s tokens, in the ALN token format'),
+  MEDIA_DIR: text(z.string().default('demo/media')).describe('folder of the video clips named by tokens'),
+  SCORING_FILE: text(z.string().optional()).describe('optional JSON overriding base values and type multipliers'),
+  ADMIN_PASSWORD: text(z.string().min(8, 'must be at least 8 characters').optional()).describe(
+    'admin password; unset: one is generated on first start, printed once, and only its hash kept',
+  ),
+  STATION_TOKEN: text(z.string().min(8, 'must be at least 8 characters').optional()).describe(
+    'shared secret GM stations must present; unset: stations connect without one',
+  ),
+  MAX_GM_STATIONS: text(z.coerce.number().int().min(1).max(1000).default(10)).describe('GM stations connected at once'),
+  LOG_LEVEL: text(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')).describe(
+    'pino log level',
+  ),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = Partial<Record<keyof Config, unknown>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const PATH_KEYS = ['DATA_DIR', 'TOKENS_FILE', 'MEDIA_DIR', 'SCORING_FILE'] as const;
+
+/**
+ * Environment variables overlaid by the JSON file named by `--config FILE` or CONFIG_FILE.
+ * Relative paths resolve against `baseDir` (the checkout), so the demo show works from anywhere.
+ */
+export function loadConfig(options: { env: NodeJS.ProcessEnv; argv: string[]; baseDir: string }): Config {
+  const { values } = parseArgs({ args: options.argv, options: { config: { type: 'string' } }, strict: true });
+  const file = values.config ?? emptyIsUnset(options.env.CONFIG_FILE);
+  const input: Record<string, unknown> = {};
+  for (const key of ConfigSchema.keyof().options) if (options.env[key] !== undefined) input[key] = options.env[key];
+  if (typeof file === 'string') Object.assign(input, readConfigFile(file));
+  return parseConfig(input, options.baseDir);
+}
+
+export function parseConfig(input: ConfigInput, baseDir: string): Config {
+  const result = ConfigSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue?.path.map(String).join('.') || '(config)';
+    throw new ConfigError(`invalid configuration: ${key}: ${issue?.message ?? 'invalid'}`);
+  }
+  const config = { ...result.data };
+  for (const key of PATH_KEYS) {
+    const value = config[key];
+    if (typeof value === 'string' && !isAbsolute(value)) config[key] = resolve(baseDir, value);
+  }
+  return config;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: --config ${file}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`invalid configuration: --config ${file}: must be a JSON object`);
+  }
+  const known = new Set<string>(ConfigSchema.keyof().options);
+  const unknown = Object.keys(parsed).find((key) => !known.has(key));
+  if (unknown !== undefined) throw new ConfigError(`invalid configuration: ${unknown}: unknown setting`);
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * Error codes of the contract. The first six are the spec's table; RATE_LIMITED and
+ * NOT_FOUND are additions (an event over its rate limit, an HTTP route that does not exist).
+ */
+export const ErrorCode = z.enum([
+  'AUTH_REQUIRED',
+  'INVALID_TOKEN',
+  'SESSION_NOT_FOUND',
+  'DEVICE_LIMIT',
+  'INVALID_DATA',
+  'SERVER_ERROR',
+  'RATE_LIMITED',
+  'NOT_FOUND',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorPayload = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ErrorPayload = z.infer<typeof ErrorPayload>;
+
+/** The HTTP status each code maps to unless an error says otherwise (409 for conflicts). */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  AUTH_REQUIRED: 401,
+  INVALID_TOKEN: 401,
+  SESSION_NOT_FOUND: 404,
+  DEVICE_LIMIT: 429,
+  INVALID_DATA: 400,
+  SERVER_ERROR: 500,
+  RATE_LIMITED: 429,
+  NOT_FOUND: 404,
+};
+
+/** A failure with a contract code; every transport turns it into its own error reply. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  readonly httpStatus: number;
+
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; httpStatus?: number } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details;
+    this.httpStatus = options.httpStatus ?? httpStatusOf[code];
+  }
+
+  toPayload(): ErrorPayload {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Turns a zod failure into INVALID_DATA whose details name each bad field. */
+export function invalidData(error: z.ZodError, what: string): AppError {
+  const details = error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+  const first = details[0];
+  const message = first ? `invalid ${what}: ${first.field}: ${first.message}` : `invalid ${what}`;
+  return new AppError('INVALID_DATA', message, { details });
+}
+
+/** Parses input with a schema or throws INVALID_DATA naming the fields. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw invalidData(result.error, what);
+  return result.data;
+}

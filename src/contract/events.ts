@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { ErrorPayload } from './errors.js';
+import { DeviceConnection, DeviceId, DeviceType, GameState, Session, TeamId, TokenId, Transaction, VideoStatus } from './model.js';
+
+// ---- client → server payloads -------------------------------------------------------------
+
+export const GmIdentify = z.object({
+  stationId: DeviceId,
+  version: z.string().trim().min(1).max(32),
+  name: z.string().trim().min(1).max(64).optional(),
+});
+export type GmIdentify = z.infer<typeof GmIdentify>;
+
+export const StateRequest = z.object({});
+export type StateRequest = z.infer<typeof StateRequest>;
+
+export const TransactionSubmit = z.object({
+  tokenId: TokenId,
+  teamId: TeamId,
+  scannerId: DeviceId,
+});
+export type TransactionSubmit = z.infer<typeof TransactionSubmit>;
+
+export const Heartbeat = z.object({ stationId: DeviceId });
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+export const clientEventSchemas = {
+  'gm:identify': GmIdentify,
+  'state:request': StateRequest,
+  'transaction:submit': TransactionSubmit,
+  heartbeat: Heartbeat,
+} as const;
+export type ClientEventName = keyof typeof clientEventSchemas;
+export const clientEventNames = Object.keys(clientEventSchemas) as ClientEventName[];
+
+// ---- server → client payloads -------------------------------------------------------------
+
+export const GmIdentified = z.object({
+  success: z.literal(true),
+  sessionId: z.string().nullable(),
+  state: GameState,
+});
+export type GmIdentified = z.infer<typeof GmIdentified>;
+
+export const DeviceConnected = z.object({
+  deviceId: z.string(),
+  type: DeviceType,
+  name: z.string().optional(),
+  ipAddress: z.string().optional(),
+});
+export type DeviceConnected = z.infer<typeof DeviceConnected>;
+
+export const DisconnectReason = z.enum(['timeout', 'manual', 'error']);
+export type DisconnectReason = z.infer<typeof DisconnectReason>;
+
+export const DeviceDisconnected = z.object({ deviceId: z.string(), reason: DisconnectReason });
+export type DeviceDisconnected = z.infer<typeof DeviceDisconnected>;
+
+export const SyncFull = z.object({
+  session: Session.nullable(),
+  state: GameState,
+  devices: z.array(DeviceConnection),
+  transactions: z.array(Transaction),
+});
+export type SyncFull = z.infer<typeof SyncFull>;
+
+export const serverEventSchemas = {
+  'gm:identified': GmIdentified,
+  'state:update': GameState,
+  'transaction:new': Transaction,
+  'video:status': VideoStatus,
+  'device:connected': DeviceConnected,
+  'device:disconnected': DeviceDisconnected,
+  'sync:full': SyncFull,
+  error: ErrorPayload,
+} as const;
+export type ServerEventName = keyof typeof serverEventSchemas;
+export type ServerEventData<E extends ServerEventName> = z.infer<(typeof serverEventSchemas)[E]>;
+
+/** Every server → client event travels in this envelope. */
+export function envelopeOf<E extends ServerEventName>(event: E) {
+  return z.object({ event: z.literal(event), data: serverEventSchemas[event], timestamp: z.iso.datetime() });
+}
+export interface Envelope<E extends ServerEventName = ServerEventName> {
+  event: E;
+  data: ServerEventData<E>;
+  timestamp: string;
+}
+
+// ---- acknowledgements ---------------------------------------------------------------------
+
+export const AckOk = z.object({ ok: z.literal(true), data: z.unknown() });
+export const AckError = z.object({ ok: z.literal(false), error: ErrorPayload.pick({ code: true, message: true }) });
+export const AckResponse = z.union([AckOk, AckError]);
+export type AckResponse<T = unknown> = { ok: true; data: T } | z.infer<typeof AckError>;
+
+/** What a successful ack carries for each client event. */
+export const ackDataSchemas = {
+  'gm:identify': GmIdentified,
+  'state:request': z.object({ event: z.literal('sync:full') }),
+  'transaction:submit': Transaction,
+  heartbeat: z.object({ stationId: z.string(), serverTime: z.iso.datetime() }),
+} as const satisfies Record<ClientEventName, z.ZodType>;
+export type AckData<E extends ClientEventName> = z.infer<(typeof ackDataSchemas)[E]>;
+
+// ---- Socket.IO typed-event maps, inferred from the schemas --------------------------------
+
+/** A client may send the bare payload or the `{event, data}` envelope. */
+export type ClientPayload<E extends ClientEventName> =
+  | z.input<(typeof clientEventSchemas)[E]>
+  | { event: E; data: z.input<(typeof clientEventSchemas)[E]> };
+
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: ClientPayload<E>, ack?: (response: AckResponse<AckData<E>>) => void) => void;
+};
+
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (envelope: Envelope<E>) => void;
+};
+
+/** Connection handshake: `io(url, { auth: { token } })`. */
+export const HandshakeAuth = z.object({ token: z.string().max(2048).optional() });
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;

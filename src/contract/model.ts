@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/** The domain objects that travel on the wire. One declaration each: the type is inferred. */
+
+const IsoTimestamp = z.iso.datetime({ offset: true });
+
+export const TokenId = z.string().trim().min(1).max(128);
+export const TeamId = z.string().trim().min(1, 'team id must not be empty').max(64);
+export const DeviceId = z.string().trim().min(1).max(64);
+
+export const TransactionStatus = z.enum(['accepted', 'rejected', 'duplicate']);
+export type TransactionStatus = z.infer<typeof TransactionStatus>;
+
+export const Transaction = z.object({
+  id: z.string(),
+  tokenId: z.string(),
+  teamId: z.string(),
+  scannerId: z.string(),
+  sessionId: z.string(),
+  timestamp: IsoTimestamp,
+  status: TransactionStatus,
+  rejectionReason: z.string().optional(),
+  points: z.number().int().nonnegative(),
+});
+export type Transaction = z.infer<typeof Transaction>;
+
+export const TeamScore = z.object({
+  teamId: z.string(),
+  currentScore: z.number().int(),
+  tokensScanned: z.number().int().nonnegative(),
+  bonusPoints: z.number().int().nonnegative(),
+  completedGroups: z.array(z.string()),
+  lastUpdate: IsoTimestamp,
+});
+export type TeamScore = z.infer<typeof TeamScore>;
+
+export const VideoState = z.enum(['idle', 'loading', 'playing', 'paused', 'completed', 'error']);
+export type VideoState = z.infer<typeof VideoState>;
+
+export const VideoStatus = z.object({
+  status: VideoState,
+  tokenId: z.string().optional(),
+  progress: z.number().min(0).max(100).optional(),
+  duration: z.number().nonnegative().optional(),
+  error: z.string().optional(),
+});
+export type VideoStatus = z.infer<typeof VideoStatus>;
+
+export const SystemStatus = z.object({
+  orchestratorOnline: z.boolean(),
+  videoDisplayReady: z.boolean(),
+});
+export type SystemStatus = z.infer<typeof SystemStatus>;
+
+export const GameState = z.object({
+  sessionId: z.string().nullable(),
+  lastUpdate: IsoTimestamp,
+  currentVideo: VideoStatus.optional(),
+  scores: z.array(TeamScore),
+  recentTransactions: z.array(Transaction),
+  systemStatus: SystemStatus,
+});
+export type GameState = z.infer<typeof GameState>;
+
+export const SessionStatus = z.enum(['active', 'paused', 'completed']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const Session = z.object({
+  id: z.string(),
+  name: z.string(),
+  startTime: IsoTimestamp,
+  endTime: IsoTimestamp.optional(),
+  status: SessionStatus,
+  transactionCount: z.number().int().nonnegative(),
+  acceptedCount: z.number().int().nonnegative(),
+  playerScanCount: z.number().int().nonnegative(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const DeviceType = z.enum(['gm', 'player']);
+export type DeviceType = z.infer<typeof DeviceType>;
+
+export const DeviceConnection = z.object({
+  deviceId: z.string(),
+  type: DeviceType,
+  name: z.string().optional(),
+  ipAddress: z.string().optional(),
+  connectionTime: IsoTimestamp,
+  lastHeartbeat: IsoTimestamp,
+  connectionStatus: z.enum(['connected', 'disconnected']),
+});
+export type DeviceConnection = z.infer<typeof DeviceConnection>;
+
+export const PlayerScan = z.object({
+  tokenId: z.string(),
+  deviceId: z.string(),
+  sessionId: z.string().nullable(),
+  timestamp: IsoTimestamp,
+  video: z.boolean(),
+});
+export type PlayerScan = z.infer<typeof PlayerScan>;
+
+/** A token of the show, as served by GET /api/tokens. */
+export const ShowToken = z.object({
+  id: z.string(),
+  value: z.number().int().nonnegative(),
+  rating: z.number().int(),
+  memoryType: z.string(),
+  group: z.string().optional(),
+  video: z.string().optional(),
+  image: z.string().optional(),
+  audio: z.string().optional(),
+});
+export type ShowToken = z.infer<typeof ShowToken>;

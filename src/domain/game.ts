@@ -1,0 +1,261 @@
+import {
+  AppError,
+  type GameState,
+  type PlayerScan,
+  type Session,
+  type SessionStatus,
+  type SystemStatus,
+  type TeamScore,
+  type Transaction,
+  type TransactionSubmit,
+  type VideoStatus,
+} from '../contract/index.js';
+import type { Clock } from '../ports/clock.js';
+import type { GameStore, SessionRecord } from '../ports/store.js';
+import { ScoreBoard } from './score-board.js';
+import { TokenCatalog } from './token-catalog.js';
+
+export const PAUSED_REASON = 'session is paused';
+export const UNKNOWN_TOKEN_REASON = 'unknown token';
+const RECENT_IN_STATE = 10;
+const RECENT_IN_SYNC = 100;
+
+export interface GameDeps {
+  store: GameStore;
+  catalog: TokenCatalog;
+  clock: Clock;
+  newId: () => string;
+}
+
+export interface SessionArchive {
+  session: Session;
+  scores: TeamScore[];
+  transactions: Transaction[];
+  playerScans: PlayerScan[];
+}
+
+export interface SubmitOutcome {
+  transaction: Transaction;
+  /** false when this was a resubmission answered with the original transaction. */
+  fresh: boolean;
+}
+
+/**
+ * The authoritative game: the current session, its transaction log and the scores derived
+ * from it. Every change is written to the store before memory is touched, so a failed write
+ * changes nothing and an acknowledged transaction is durable.
+ */
+export class Game {
+  private current: SessionRecord | undefined;
+  private board: ScoreBoard;
+  /** token key → the accepted transaction that claimed it in this session. */
+  private claimed = new Map<string, Transaction>();
+  /** scannerId|tokenKey|teamId → the first transaction of that submission. */
+  private submissions = new Map<string, Transaction>();
+  private recent: Transaction[] = [];
+  private counts = { transactions: 0, accepted: 0, playerScans: 0 };
+  private video: VideoStatus = { status: 'idle' };
+  private system: SystemStatus = { orchestratorOnline: true, videoDisplayReady: false };
+  private lastUpdate: string;
+
+  constructor(private readonly deps: GameDeps) {
+    this.board = new ScoreBoard(deps.catalog);
+    this.lastUpdate = this.nowIso();
+  }
+
+  /** Resumes the session left active or paused, or starts a new one. */
+  start(): Session {
+    const resumed = this.deps.store.currentSession();
+    if (!resumed) return this.startSession();
+    this.load(resumed);
+    return this.sessionView(resumed);
+  }
+
+  get session(): Session | undefined {
+    return this.current && this.sessionView(this.current);
+  }
+
+  get catalog(): TokenCatalog {
+    return this.deps.catalog;
+  }
+
+  /** Completes the current session (if any) and starts a fresh one. */
+  startSession(name?: string): Session {
+    const now = this.nowIso();
+    const ended = this.current && { ...this.current, status: 'completed' as const, endTime: now };
+    const started: SessionRecord = {
+      id: this.deps.newId(),
+      name: name ?? `Game ${now.slice(0, 16).replace('T', ' ')}`,
+      startTime: now,
+      status: 'active',
+    };
+    this.deps.store.switchSession(ended, started);
+    this.load(started, []);
+    return this.sessionView(started);
+  }
+
+  /** Pauses, resumes or completes the current session. */
+  setSessionStatus(status: SessionStatus): Session {
+    const session = this.requireSession();
+    if (status === session.status) return this.sessionView(session);
+    const updated: SessionRecord =
+      status === 'completed' ? { ...session, status, endTime: this.nowIso() } : { ...session, status };
+    this.deps.store.updateSession(updated);
+    this.touch();
+    if (status === 'completed') {
+      this.load(undefined, []);
+      return this.sessionView(updated);
+    }
+    this.current = updated;
+    return this.sessionView(updated);
+  }
+
+  submit(input: TransactionSubmit): SubmitOutcome {
+    const session = this.requireSession();
+    const token = this.deps.catalog.get(input.tokenId);
+    const tokenKey = TokenCatalog.keyOf(input.tokenId);
+    const submissionKey = `${input.scannerId}\u0000${tokenKey}\u0000${input.teamId}`;
+    const earlier = this.submissions.get(submissionKey);
+    if (earlier) return { transaction: earlier, fresh: false };
+
+    const base = {
+      id: this.deps.newId(),
+      tokenId: token?.id ?? input.tokenId,
+      teamId: input.teamId,
+      scannerId: input.scannerId,
+      sessionId: session.id,
+      timestamp: this.nowIso(),
+    };
+    let transaction: Transaction;
+    if (session.status === 'paused') {
+      transaction = { ...base, status: 'rejected', rejectionReason: PAUSED_REASON, points: 0 };
+    } else if (!token) {
+      transaction = { ...base, status: 'rejected', rejectionReason: UNKNOWN_TOKEN_REASON, points: 0 };
+    } else {
+      const owner = this.claimed.get(tokenKey);
+      transaction = owner
+        ? { ...base, status: 'duplicate', rejectionReason: `already scanned by team ${owner.teamId}`, points: 0 }
+        : { ...base, status: 'accepted', points: token.value };
+    }
+    this.deps.store.appendTransaction(transaction);
+    this.remember(transaction);
+    return { transaction, fresh: true };
+  }
+
+  /** A player scanner's scan: logged (no points) and answered with whether it has a video. */
+  recordPlayerScan(tokenId: string, deviceId: string): PlayerScan {
+    const token = this.deps.catalog.get(tokenId);
+    if (!token) throw new AppError('INVALID_DATA', 'unknown token', { httpStatus: 404, details: { tokenId } });
+    const scan: PlayerScan = {
+      tokenId: token.id,
+      deviceId,
+      sessionId: this.current?.id ?? null,
+      timestamp: this.nowIso(),
+      video: token.video !== undefined,
+    };
+    this.deps.store.appendPlayerScan(scan);
+    if (this.current) this.counts.playerScans += 1;
+    return scan;
+  }
+
+  /** Every session, newest first, completed ones included. */
+  sessions(): Session[] {
+    return this.deps.store.sessions().map((stored) => (stored.id === this.current?.id ? this.sessionView(this.current) : stored));
+  }
+
+  /** A session with its whole log and the scores derived from it. */
+  sessionRecord(sessionId: string): SessionArchive {
+    const session = this.current?.id === sessionId ? this.sessionView(this.current) : this.deps.store.session(sessionId);
+    if (!session) throw new AppError('SESSION_NOT_FOUND', `no session ${sessionId}`);
+    const transactions = this.deps.store.transactions(sessionId);
+    return {
+      session,
+      scores: ScoreBoard.fromLog(this.deps.catalog, transactions).scores(),
+      transactions,
+      playerScans: this.deps.store.playerScans(sessionId),
+    };
+  }
+
+  setVideoStatus(status: VideoStatus): void {
+    this.video = status;
+    this.touch();
+  }
+
+  setSystemStatus(status: Partial<SystemStatus>): void {
+    this.system = { ...this.system, ...status };
+    this.touch();
+  }
+
+  state(): GameState {
+    return {
+      sessionId: this.current?.id ?? null,
+      lastUpdate: this.lastUpdate,
+      currentVideo: this.video,
+      scores: this.board.scores(),
+      recentTransactions: this.recent.slice(-RECENT_IN_STATE),
+      systemStatus: this.system,
+    };
+  }
+
+  /** The last transactions of the current session, oldest first. */
+  recentTransactions(limit = RECENT_IN_SYNC): Transaction[] {
+    return this.recent.slice(-limit);
+  }
+
+  private requireSession(): SessionRecord {
+    if (!this.current) throw new AppError('SESSION_NOT_FOUND', 'no current session: start a new session first');
+    return this.current;
+  }
+
+  private load(session: SessionRecord | undefined, log?: Transaction[]): void {
+    this.current = session;
+    this.board = new ScoreBoard(this.deps.catalog);
+    this.claimed = new Map();
+    this.submissions = new Map();
+    this.recent = [];
+    this.counts = { transactions: 0, accepted: 0, playerScans: 0 };
+    if (session) {
+      for (const transaction of log ?? this.deps.store.transactions(session.id)) this.remember(transaction);
+      if (!log) this.counts.playerScans = this.deps.store.playerScans(session.id).length;
+    }
+    this.touch();
+  }
+
+  private remember(transaction: Transaction): void {
+    const tokenKey = TokenCatalog.keyOf(transaction.tokenId);
+    if (transaction.status === 'accepted' && !this.claimed.has(tokenKey)) this.claimed.set(tokenKey, transaction);
+    // A rejection for a paused session is not final: the same scan is judged anew once resumed.
+    if (transaction.rejectionReason !== PAUSED_REASON) {
+      const key = `${transaction.scannerId}\u0000${tokenKey}\u0000${transaction.teamId}`;
+      if (!this.submissions.has(key)) this.submissions.set(key, transaction);
+    }
+    this.board.apply(transaction);
+    this.recent.push(transaction);
+    if (this.recent.length > RECENT_IN_SYNC * 2) this.recent = this.recent.slice(-RECENT_IN_SYNC);
+    this.counts.transactions += 1;
+    if (transaction.status === 'accepted') this.counts.accepted += 1;
+    this.lastUpdate = transaction.timestamp;
+  }
+
+  private sessionView(session: SessionRecord): Session {
+    const live = this.current?.id === session.id;
+    if (!live) {
+      const stored = this.deps.store.session(session.id);
+      return stored ? { ...stored, ...session } : { ...session, transactionCount: 0, acceptedCount: 0, playerScanCount: 0 };
+    }
+    return {
+      ...session,
+      transactionCount: this.counts.transactions,
+      acceptedCount: this.counts.accepted,
+      playerScanCount: this.counts.playerScans,
+    };
+  }
+
+  private touch(): void {
+    this.lastUpdate = this.nowIso();
+  }
+
+  private nowIso(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+}

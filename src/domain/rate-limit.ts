@@ -1,0 +1,97 @@
+import type { ClientEventName } from '../contract/index.js';
+import type { Clock } from '../ports/clock.js';
+
+/**
+ * A token bucket: `capacity` events at once, refilled continuously so that the long-run rate
+ * is `capacity` per `perMs`. Time comes from the injected clock.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perMs: number,
+    private readonly clock: Clock,
+  ) {
+    this.tokens = capacity;
+    this.updatedAt = clock.now();
+  }
+
+  tryTake(): boolean {
+    const now = this.clock.now();
+    const elapsed = Math.max(0, now - this.updatedAt);
+    this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.capacity) / this.perMs);
+    this.updatedAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+export interface RateLimit {
+  readonly count: number;
+  readonly perMs: number;
+}
+
+/** The contract's per-connection limits. */
+export const contractRateLimits: { readonly all: RateLimit } & Partial<Record<ClientEventName, RateLimit>> = {
+  all: { count: 50, perMs: 1000 },
+  'transaction:submit': { count: 10, perMs: 1000 },
+  'state:request': { count: 1, perMs: 5000 },
+  heartbeat: { count: 1, perMs: 1000 },
+};
+
+/** The buckets of one connection: one for all events, one per limited event. */
+export class ConnectionRateLimiter {
+  private readonly all: TokenBucket;
+  private readonly perEvent = new Map<ClientEventName, TokenBucket>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limits = contractRateLimits,
+  ) {
+    this.all = new TokenBucket(limits.all.count, limits.all.perMs, clock);
+  }
+
+  /**
+   * Whether an event may be processed now. Every event counts against the combined limit;
+   * a known event (`event` given) also against its own.
+   */
+  allow(event?: ClientEventName): boolean {
+    if (!this.all.tryTake()) return false;
+    if (event === undefined) return true;
+    const limit = this.limits[event];
+    if (!limit) return true;
+    let bucket = this.perEvent.get(event);
+    if (!bucket) {
+      bucket = new TokenBucket(limit.count, limit.perMs, this.clock);
+      this.perEvent.set(event, bucket);
+    }
+    return bucket.tryTake();
+  }
+}
+
+/** One bucket per key (a client address), holding at most `maxKeys` keys. */
+export class KeyedRateLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limit: RateLimit,
+    private readonly maxKeys = 1000,
+  ) {}
+
+  allow(key: string): boolean {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      if (this.buckets.size >= this.maxKeys) {
+        const oldest = this.buckets.keys().next().value;
+        if (oldest !== undefined) this.buckets.delete(oldest);
+      }
+      bucket = new TokenBucket(this.limit.count, this.limit.perMs, this.clock);
+      this.buckets.set(key, bucket);
+    }
+    return bucket.tryTake();
+  }
+}

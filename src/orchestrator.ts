@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { DeviceRegistry } from './domain/device-registry.js';
+import { Game } from './domain/game.js';
+import { ReconnectQueue } from './domain/reconnect-queue.js';
+import { Show } from './domain/show.js';
+import type { TokenCatalog } from './domain/token-catalog.js';
+import { systemClock, type Clock } from './ports/clock.js';
+import type { GameStore } from './ports/store.js';
+import type { VideoPlayer } from './ports/video-player.js';
+import type { AdminAuth } from './transport/admin-auth.js';
+import { createHttpApp } from './transport/http/http-app.js';
+import { Broadcaster, type OrchestratorServer } from './transport/socket/broadcaster.js';
+import { StationGateway } from './transport/socket/station-gateway.js';
+
+export interface Timing {
+  /** How long a disconnected GM station is remembered and its missed events kept. */
+  reconnectWindowMs: number;
+  /** Minimum spacing of `state:update` broadcasts (100 ms = at most 10 per second). */
+  stateUpdateIntervalMs: number;
+  /** A player scanner silent this long is reported disconnected. */
+  playerTimeoutMs: number;
+  /** Socket.IO ping interval and timeout: a station silent for their sum is timed out. */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+}
+
+export const defaultTiming: Timing = {
+  reconnectWindowMs: 30_000,
+  stateUpdateIntervalMs: 100,
+  playerTimeoutMs: 30_000,
+  pingIntervalMs: 10_000,
+  pingTimeoutMs: 20_000,
+};
+
+/** Socket.IO messages above this are refused, so no client can exhaust memory. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export interface OrchestratorDeps {
+  host: string;
+  port: number;
+  maxStations: number;
+  stationToken: string | undefined;
+  store: GameStore;
+  catalog: TokenCatalog;
+  video: VideoPlayer;
+  adminAuth: AdminAuth;
+  logger: Logger;
+  clock?: Clock;
+  timing?: Partial<Timing>;
+}
+
+export interface RunningOrchestrator {
+  readonly port: number;
+  readonly url: string;
+  readonly show: Show;
+  close(): Promise<void>;
+}
+
+/** Wires the game to HTTP and Socket.IO on one port and starts listening. */
+export async function startOrchestrator(deps: OrchestratorDeps): Promise<RunningOrchestrator> {
+  const clock = deps.clock ?? systemClock;
+  const timing = { ...defaultTiming, ...deps.timing };
+  const log = deps.logger;
+  let ready = false;
+
+  const httpServer = createServer();
+  const io: OrchestratorServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    pingInterval: timing.pingIntervalMs,
+    pingTimeout: timing.pingTimeoutMs,
+    // Only large messages (sync:full, big states) are deflated: compressing the small
+    // hot-path events costs more CPU than the bytes it saves on a LAN.
+    perMessageDeflate: { threshold: 1024 },
+    httpCompression: { threshold: 1024 },
+  });
+
+  const reconnectQueue = new ReconnectQueue(clock, timing.reconnectWindowMs);
+  const broadcaster = new Broadcaster({ io, reconnectQueue, clock, stateUpdateIntervalMs: timing.stateUpdateIntervalMs });
+  const game = new Game({ store: deps.store, catalog: deps.catalog, clock, newId: randomUUID });
+  const show = new Show({
+    game,
+    devices: new DeviceRegistry(clock, timing.reconnectWindowMs),
+    video: deps.video,
+    notifier: broadcaster,
+    playerTimeoutMs: timing.playerTimeoutMs,
+  });
+  const session = show.start();
+  log.info({ sessionId: session.id, name: session.name, status: session.status }, 'session ready');
+
+  new StationGateway({
+    io,
+    show,
+    reconnectQueue,
+    adminAuth: deps.adminAuth,
+    clock,
+    logger: log,
+    stationToken: deps.stationToken,
+    maxStations: deps.maxStations,
+  });
+  httpServer.on('request', createHttpApp({ show, adminAuth: deps.adminAuth, clock, logger: log, isReady: () => ready }));
+
+  const sweep = setInterval(() => {
+    show.expireSilentPlayers();
+    reconnectQueue.prune();
+  }, Math.max(50, Math.min(5000, timing.playerTimeoutMs / 6)));
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(deps.port, deps.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  ready = true;
+  log.info({ host: deps.host, port }, 'orchestrator listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${deps.host === '0.0.0.0' ? '127.0.0.1' : deps.host}:${port}`,
+    show,
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        clearInterval(sweep);
+        broadcaster.close();
+        await io.close();
+        httpServer.closeAllConnections();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { stringify } from 'csv-stringify/sync';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import {
+  AppError,
+  ExportQuery,
+  LoginRequest,
+  NewSessionRequest,
+  parseOrThrow,
+  PlayerHeartbeatRequest,
+  PlayerScanRequest,
+  UpdateSessionRequest,
+  type LoginResponse,
+  type PlayerScanResponse,
+} from '../../contract/index.js';
+import { KeyedRateLimiter } from '../../domain/rate-limit.js';
+import type { Show } from '../../domain/show.js';
+import type { Clock } from '../../ports/clock.js';
+import type { AdminAuth } from '../admin-auth.js';
+import { toAppError } from '../errors.js';
+
+export interface HttpAppDeps {
+  show: Show;
+  adminAuth: AdminAuth;
+  clock: Clock;
+  logger: Logger;
+  isReady: () => boolean;
+}
+
+const BODY_LIMIT = '16kb';
+
+/** The HTTP JSON API. Every body and query is parsed by its contract schema. */
+export function createHttpApp(deps: HttpAppDeps): express.Express {
+  const { show, adminAuth, clock } = deps;
+  const log = deps.logger.child({ component: 'http' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+
+  // Login attempts: a handful per minute per address, so the password cannot be guessed online.
+  const loginLimiter = new KeyedRateLimiter(clock, { count: 10, perMs: 60_000 });
+  // Player scanners: generous, but a stuck reader cannot flood the log.
+  const playerLimiter = new KeyedRateLimiter(clock, { count: 20, perMs: 1000 });
+
+  const requireAdmin = async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.get('authorization');
+    if (header === undefined) throw new AppError('AUTH_REQUIRED', 'admin login required');
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match?.[1] || !(await adminAuth.verifyToken(match[1]))) {
+      throw new AppError('INVALID_TOKEN', 'the admin token is invalid or expired');
+    }
+    next();
+  };
+  const limit = (limiter: KeyedRateLimiter) => (req: Request, _res: Response, next: NextFunction) => {
+    if (!limiter.allow(req.ip ?? 'unknown')) throw new AppError('RATE_LIMITED', 'too many requests: slow down and retry');
+    next();
+  };
+
+  app.get('/health', (_req, res) => {
+    if (!deps.isReady()) throw new AppError('SERVER_ERROR', 'starting or stopping', { httpStatus: 503 });
+    res.json({ status: 'ok' });
+  });
+
+  app.post('/api/admin/login', limit(loginLimiter), async (req, res) => {
+    const { password } = parseOrThrow(LoginRequest, req.body, 'login');
+    if (!(await adminAuth.checkPassword(password))) throw new AppError('INVALID_TOKEN', 'wrong password');
+    const body: LoginResponse = await adminAuth.issueToken(clock.now());
+    res.json(body);
+  });
+
+  app.get('/api/state', (_req, res) => {
+    res.json(show.state());
+  });
+
+  app.get('/api/tokens', (_req, res) => {
+    res.json(show.tokens());
+  });
+
+  app.get('/api/session', (_req, res) => {
+    const session = show.session;
+    if (!session) throw new AppError('SESSION_NOT_FOUND', 'no current session');
+    res.json(session);
+  });
+
+  app.post('/api/session', requireAdmin, (req, res) => {
+    const { name } = parseOrThrow(NewSessionRequest, req.body ?? {}, 'new session');
+    res.status(201).json(show.newSession(name));
+  });
+
+  app.patch('/api/session', requireAdmin, (req, res) => {
+    const { status } = parseOrThrow(UpdateSessionRequest, req.body, 'session update');
+    res.json(show.setSessionStatus(status));
+  });
+
+  app.get('/api/sessions', requireAdmin, (_req, res) => {
+    res.json(show.sessions());
+  });
+
+  app.get('/api/sessions/:id/export', requireAdmin, (req, res) => {
+    const { format } = parseOrThrow(ExportQuery, req.query, 'export query');
+    const record = show.sessionRecord(String(req.params.id));
+    const name = `session-${record.session.id}`;
+    if (format === 'json') {
+      res.attachment(`${name}.json`).json(record);
+      return;
+    }
+    const csv = stringify(
+      record.transactions.map((t) => [t.timestamp, t.id, t.teamId, t.tokenId, t.scannerId, t.status, t.points, t.rejectionReason ?? '']),
+      { header: true, columns: ['timestamp', 'id', 'teamId', 'tokenId', 'scannerId', 'status', 'points', 'rejectionReason'] },
+    );
+    res.attachment(`${name}.csv`).type('text/csv').send(csv);
+  });
+
+  app.post('/api/scan', limit(playerLimiter), (req, res) => {
+    const { tokenId, deviceId } = parseOrThrow(PlayerScanRequest, req.body, 'scan');
+    const scan = show.playerScan(tokenId, deviceId, req.ip);
+    const body: PlayerScanResponse = { status: 'accepted', tokenId: scan.tokenId, video: scan.video };
+    res.json(body);
+  });
+
+  app.post('/api/heartbeat', limit(playerLimiter), (req, res) => {
+    const { deviceId } = parseOrThrow(PlayerHeartbeatRequest, req.body, 'heartbeat');
+    show.playerHeartbeat(deviceId, req.ip);
+    res.json({ status: 'ok' });
+  });
+
+  app.post('/api/reset', requireAdmin, (_req, res) => {
+    const session = show.reset('admin');
+    log.warn({ sessionId: session.id }, 'game reset by admin');
+    res.json(session);
+  });
+
+  app.use('/api', (req) => {
+    throw new AppError('NOT_FOUND', `no route ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`);
+  });
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const failure = bodyParserError(error) ?? toAppError(error, log);
+    res.status(failure.httpStatus).json(failure.toPayload());
+  });
+  return app;
+}
+
+/** express.json's own failures (bad JSON, too large) as contract errors. */
+function bodyParserError(error: unknown): AppError | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  switch ((error).type) {
+    case 'entity.parse.failed':
+      return new AppError('INVALID_DATA', 'the body is not valid JSON');
+    case 'entity.too.large':
+      return new AppError('INVALID_DATA', `the body is larger than ${BODY_LIMIT}`, { httpStatus: 413 });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('INVALID_DATA', 'unsupported body encoding', { httpStatus: 415 });
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,107 @@
+import type { Server } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  DeviceConnected,
+  DisconnectReason,
+  Envelope,
+  GameState,
+  ServerEventData,
+  ServerEventName,
+  ServerToClientEvents,
+  SyncFull,
+  Transaction,
+  VideoStatus,
+} from '../../contract/index.js';
+import type { Clock } from '../../ports/clock.js';
+import type { SessionChange, ShowNotifier } from '../../ports/notifier.js';
+import type { ReconnectQueue } from '../../domain/reconnect-queue.js';
+import { Coalescer, type Timers } from '../coalescer.js';
+
+/** What the server keeps on each connection. */
+export interface StationSocketData {
+  stationId?: string;
+  isAdmin: boolean;
+}
+
+export type OrchestratorServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, StationSocketData>;
+
+export const rooms = {
+  stations: 'gm-stations',
+  admin: 'admin',
+  session: (sessionId: string) => `session:${sessionId}`,
+  station: (stationId: string) => `station:${stationId}`,
+} as const;
+
+export function envelope<E extends ServerEventName>(event: E, data: ServerEventData<E>, clock: Clock): Envelope<E> {
+  return { event, data, timestamp: new Date(clock.now()).toISOString() };
+}
+
+export interface BroadcasterDeps {
+  io: OrchestratorServer;
+  reconnectQueue: ReconnectQueue;
+  clock: Clock;
+  stateUpdateIntervalMs: number;
+  timers?: Timers;
+}
+
+/**
+ * Sends what the show reports to the right rooms, each event in the contract's envelope,
+ * and keeps a copy for GM stations that are away so they can catch up on return.
+ */
+export class Broadcaster implements ShowNotifier {
+  private readonly stateUpdates: Coalescer;
+  private currentState: (() => GameState) | undefined;
+
+  constructor(private readonly deps: BroadcasterDeps) {
+    this.stateUpdates = new Coalescer(() => this.flushState(), deps.stateUpdateIntervalMs, deps.timers);
+  }
+
+  transactionRecorded(transaction: Transaction): void {
+    this.emit([rooms.session(transaction.sessionId), rooms.admin], 'transaction:new', transaction);
+  }
+
+  stateChanged(current: () => GameState): void {
+    this.currentState = current;
+    this.stateUpdates.request();
+  }
+
+  sessionChanged(sync: SyncFull, previousSessionId: string | undefined, _change: SessionChange): void {
+    const { io, reconnectQueue } = this.deps;
+    const session = sync.session ?? undefined;
+    if (previousSessionId !== undefined && previousSessionId !== session?.id) {
+      io.in(rooms.stations).socketsLeave(rooms.session(previousSessionId));
+    }
+    if (session) {
+      io.in(rooms.stations).socketsJoin(rooms.session(session.id));
+      if (previousSessionId !== undefined) reconnectQueue.follow(rooms.session(previousSessionId), rooms.session(session.id));
+    }
+    this.emit([rooms.stations, rooms.admin], 'sync:full', sync);
+  }
+
+  deviceConnected(device: DeviceConnected): void {
+    this.emit([rooms.stations, rooms.admin], 'device:connected', device, rooms.station(device.deviceId));
+  }
+
+  deviceDisconnected(deviceId: string, reason: DisconnectReason): void {
+    this.emit([rooms.stations, rooms.admin], 'device:disconnected', { deviceId, reason }, rooms.station(deviceId));
+  }
+
+  videoStatus(status: VideoStatus): void {
+    this.emit([rooms.stations, rooms.admin], 'video:status', status);
+  }
+
+  close(): void {
+    this.stateUpdates.cancel();
+  }
+
+  private flushState(): void {
+    if (this.currentState) this.emit([rooms.stations, rooms.admin], 'state:update', this.currentState());
+  }
+
+  private emit<E extends ServerEventName>(to: string[], event: E, data: ServerEventData<E>, except?: string): void {
+    const message = envelope(event, data, this.deps.clock);
+    const target = except ? this.deps.io.to(to).except(except) : this.deps.io.to(to);
+    (target.emit as (event: string, message: Envelope) => boolean)(event, message);
+    this.deps.reconnectQueue.record(to, message);
+  }
+}

@@ -1,0 +1,218 @@
+import type { Logger } from 'pino';
+import type { Socket } from 'socket.io';
+import {
+  AppError,
+  clientEventNames,
+  clientEventSchemas,
+  HandshakeAuth,
+  parseOrThrow,
+  type AckData,
+  type AckResponse,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type DisconnectReason,
+  type ServerToClientEvents,
+} from '../../contract/index.js';
+import { ConnectionRateLimiter } from '../../domain/rate-limit.js';
+import type { ReconnectQueue } from '../../domain/reconnect-queue.js';
+import type { Show } from '../../domain/show.js';
+import type { Clock } from '../../ports/clock.js';
+import type { AdminAuth } from '../admin-auth.js';
+import { toAppError } from '../errors.js';
+import { envelope, rooms, type OrchestratorServer, type StationSocketData } from './broadcaster.js';
+
+type StationSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, StationSocketData>;
+
+export interface StationGatewayDeps {
+  io: OrchestratorServer;
+  show: Show;
+  reconnectQueue: ReconnectQueue;
+  adminAuth: AdminAuth;
+  clock: Clock;
+  logger: Logger;
+  /** The shared secret GM stations present; undefined leaves the stations open. */
+  stationToken: string | undefined;
+  maxStations: number;
+}
+
+type Handlers = {
+  [E in ClientEventName]: (socket: StationSocket, data: ReturnType<(typeof clientEventSchemas)[E]['parse']>) => AckData<E>;
+};
+
+/**
+ * The GM-station side of Socket.IO: handshake auth, `gm:identify`, the client events with
+ * their rate limits and schemas, acknowledgements, and reconnection replay.
+ */
+export class StationGateway {
+  /** stationId → the socket currently speaking for it. */
+  private readonly stationSockets = new Map<string, string>();
+  private readonly log: Logger;
+
+  constructor(private readonly deps: StationGatewayDeps) {
+    this.log = deps.logger.child({ component: 'stations' });
+    deps.io.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (error: unknown) => next(connectError(toAppError(error, this.log))),
+      );
+    });
+    deps.io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  private async authenticate(socket: StationSocket): Promise<void> {
+    const auth = parseOrThrow(HandshakeAuth, socket.handshake.auth, 'handshake auth');
+    socket.data.isAdmin = false;
+    if (auth.token !== undefined && (await this.deps.adminAuth.verifyToken(auth.token))) {
+      socket.data.isAdmin = true;
+      return;
+    }
+    const expected = this.deps.stationToken;
+    if (expected === undefined) return;
+    if (auth.token === undefined) throw new AppError('AUTH_REQUIRED', 'this orchestrator requires a station token');
+    if (!this.deps.adminAuth.matchesSecret(auth.token, expected)) {
+      throw new AppError('INVALID_TOKEN', 'the station token is not valid');
+    }
+  }
+
+  private onConnection(socket: StationSocket): void {
+    const limiter = new ConnectionRateLimiter(this.deps.clock);
+    if (socket.data.isAdmin) void socket.join(rooms.admin);
+    for (const event of clientEventNames) {
+      socket.on(event, (...args: unknown[]) => this.dispatch(socket, limiter, event, args));
+    }
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && (clientEventNames as string[]).includes(event)) return;
+      const ack = takeAck(args);
+      const error = limiter.allow()
+        ? new AppError('INVALID_DATA', `unknown event ${JSON.stringify(String(event)).slice(0, 80)}`)
+        : rateLimited();
+      this.fail(socket, error, ack);
+    });
+    socket.on('disconnect', (reason) => this.onDisconnect(socket, reason));
+  }
+
+  private dispatch(socket: StationSocket, limiter: ConnectionRateLimiter, event: ClientEventName, args: unknown[]): void {
+    const ack = takeAck(args);
+    try {
+      if (!limiter.allow(event)) throw rateLimited();
+      if (event !== 'gm:identify' && socket.data.stationId === undefined && !(socket.data.isAdmin && event === 'state:request')) {
+        throw new AppError('AUTH_REQUIRED', `identify with gm:identify before ${event}`);
+      }
+      const data = parseOrThrow(clientEventSchemas[event], unwrap(event, args[0]), event);
+      const handler = this.handlers[event] as (socket: StationSocket, data: unknown) => unknown;
+      const result = handler(socket, data);
+      ack?.({ ok: true, data: result });
+    } catch (error) {
+      const failure = toAppError(error, this.log);
+      this.fail(socket, failure, ack);
+      if (failure.code === 'DEVICE_LIMIT') socket.disconnect(true);
+    }
+  }
+
+  private fail(socket: StationSocket, error: AppError, ack: ((response: AckResponse) => void) | undefined): void {
+    const payload = error.toPayload();
+    socket.emit('error', envelope('error', payload, this.deps.clock));
+    ack?.({ ok: false, error: payload });
+  }
+
+  private readonly handlers: Handlers = {
+    'gm:identify': (socket, data) => {
+      const { show, reconnectQueue, clock } = this.deps;
+      if (socket.data.stationId !== undefined && socket.data.stationId !== data.stationId) {
+        throw new AppError('INVALID_DATA', `this connection is already identified as ${socket.data.stationId}`, {
+          details: [{ field: 'stationId', message: 'cannot change on an identified connection' }],
+        });
+      }
+      const holder = this.stationSockets.get(data.stationId);
+      const takingOver = holder !== undefined && holder !== socket.id;
+      if (!takingOver && socket.data.stationId === undefined && show.connectedStations() >= this.deps.maxStations) {
+        throw new AppError('DEVICE_LIMIT', `at most ${this.deps.maxStations} GM stations may be connected`);
+      }
+      if (takingOver) {
+        // The same station on a new connection (a reloaded tab): the newer one speaks for it.
+        this.stationSockets.delete(data.stationId);
+        this.deps.io.sockets.sockets.get(holder)?.disconnect(true);
+      }
+      socket.data.stationId = data.stationId;
+      this.stationSockets.set(data.stationId, socket.id);
+      const sessionId = show.session?.id;
+      void socket.join([rooms.stations, rooms.station(data.stationId), ...(sessionId ? [rooms.session(sessionId)] : [])]);
+      const replay = reconnectQueue.take(data.stationId);
+      show.stationConnected(data.stationId, { name: data.name, ipAddress: socket.handshake.address });
+      const identified = { success: true as const, sessionId: sessionId ?? null, state: show.state() };
+      socket.emit('gm:identified', envelope('gm:identified', identified, clock));
+      if (replay.kind === 'replay') {
+        for (const missed of replay.events) (socket.emit as (event: string, message: unknown) => boolean)(missed.event, missed);
+      } else if (replay.kind === 'overflow') {
+        socket.emit('sync:full', envelope('sync:full', show.syncPayload(), clock));
+      }
+      this.log.info({ stationId: data.stationId, replay: replay.kind }, 'GM station identified');
+      return identified;
+    },
+    'state:request': (socket) => {
+      socket.emit('sync:full', envelope('sync:full', this.deps.show.syncPayload(), this.deps.clock));
+      return { event: 'sync:full' as const };
+    },
+    'transaction:submit': (_socket, data) => this.deps.show.submitTransaction(data).transaction,
+    heartbeat: (socket, data) => {
+      if (data.stationId !== socket.data.stationId) {
+        throw new AppError('INVALID_DATA', 'heartbeat stationId does not match the identified station', {
+          details: [{ field: 'stationId', message: `expected ${socket.data.stationId ?? '(none)'}` }],
+        });
+      }
+      this.deps.show.stationHeartbeat(data.stationId);
+      return { stationId: data.stationId, serverTime: new Date(this.deps.clock.now()).toISOString() };
+    },
+  };
+
+  private onDisconnect(socket: StationSocket, reason: string): void {
+    const stationId = socket.data.stationId;
+    if (stationId === undefined || this.stationSockets.get(stationId) !== socket.id) return;
+    this.stationSockets.delete(stationId);
+    const sessionId = this.deps.show.session?.id;
+    this.deps.reconnectQueue.markAway(stationId, [rooms.stations, ...(sessionId ? [rooms.session(sessionId)] : [])]);
+    this.deps.show.stationDisconnected(stationId, disconnectReasonOf(reason));
+    this.log.info({ stationId, reason }, 'GM station disconnected');
+  }
+}
+
+function takeAck(args: unknown[]): ((response: AckResponse) => void) | undefined {
+  const last = args.at(-1);
+  if (typeof last !== 'function') return undefined;
+  args.pop();
+  return last as (response: AckResponse) => void;
+}
+
+/** Client events may come bare or in the `{event, data}` envelope. */
+function unwrap(event: ClientEventName, payload: unknown): unknown {
+  if (payload === undefined || payload === null) return event === 'state:request' ? {} : payload;
+  if (typeof payload === 'object' && !Array.isArray(payload)) {
+    const record = payload as Record<string, unknown>;
+    if (record.event === event && Object.hasOwn(record, 'data')) return record.data ?? (event === 'state:request' ? {} : undefined);
+  }
+  return payload;
+}
+
+function rateLimited(): AppError {
+  return new AppError('RATE_LIMITED', 'too many events: slow down and retry');
+}
+
+function connectError(error: AppError): Error {
+  const failure = new Error(error.message) as Error & { data: unknown };
+  failure.data = { code: error.code, message: error.message };
+  return failure;
+}
+
+/** Socket.IO's disconnect reasons in the contract's words. */
+export function disconnectReasonOf(reason: string): DisconnectReason {
+  switch (reason) {
+    case 'client namespace disconnect':
+    case 'server namespace disconnect':
+    case 'server shutting down':
+      return 'manual';
+    case 'ping timeout':
+      return 'timeout';
+    default:
+      return 'error';
+  }
+}

@@ -1,0 +1,233 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
+import { loadScoringRules, loadTokenCatalog } from '../../src/adapters/show-files.js';
+import type {
+  AckResponse,
+  ClientToServerEvents,
+  Envelope,
+  GmIdentified,
+  ServerEventName,
+  ServerToClientEvents,
+  Transaction,
+} from '../../src/contract/index.js';
+import { startOrchestrator, type RunningOrchestrator, type Timing } from '../../src/orchestrator.js';
+import type { Clock } from '../../src/ports/clock.js';
+import type { VideoPlayer } from '../../src/ports/video-player.js';
+import { AdminAuth } from '../../src/transport/admin-auth.js';
+import { NoDisplayPlayer } from '../../src/adapters/video/no-display.js';
+
+export const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
+export const ADMIN_PASSWORD = 'correct horse battery';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface TestServerOptions {
+  dataDir?: string;
+  tokensFile?: string;
+  stationToken?: string;
+  maxStations?: number;
+  clock?: Clock;
+  timing?: Partial<Timing>;
+  video?: VideoPlayer;
+}
+
+export interface TestServer {
+  url: string;
+  orchestrator: RunningOrchestrator;
+  store: SqliteStore;
+  dataDir: string;
+  /** Stops the server and closes the store; the data directory stays for a restart. */
+  stop(): Promise<void>;
+  /** Stops and removes the data directory. */
+  destroy(): Promise<void>;
+  adminToken(): Promise<string>;
+}
+
+export function tempDir(prefix = 'orchestrator-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A real orchestrator on 127.0.0.1 and an ephemeral port, with a real SQLite file. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
+  const store = new SqliteStore(join(dataDir, 'orchestrator.db'));
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const adminAuth = await AdminAuth.create({
+    settings: store,
+    password: ADMIN_PASSWORD,
+    announceGeneratedPassword: () => undefined,
+  });
+  const orchestrator = await startOrchestrator({
+    host: '127.0.0.1',
+    port: 0,
+    maxStations: options.maxStations ?? 10,
+    stationToken: options.stationToken,
+    store,
+    catalog: loadTokenCatalog(options.tokensFile ?? FIXTURE_TOKENS, loadScoringRules(undefined)),
+    video: options.video ?? new NoDisplayPlayer(),
+    adminAuth,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timing ? { timing: options.timing } : {}),
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await orchestrator.close();
+    store.close();
+  };
+  return {
+    url: orchestrator.url,
+    orchestrator,
+    store,
+    dataDir,
+    stop,
+    async destroy() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async adminToken() {
+      const response = await fetch(`${orchestrator.url}/api/admin/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password: ADMIN_PASSWORD }),
+      });
+      const body = (await response.json()) as { token: string };
+      return body.token;
+    },
+  };
+}
+
+/** A manual clock: time moves only when a test says so. */
+export class ManualClock implements Clock {
+  constructor(private time = Date.parse('2026-11-25T20:00:00.000Z')) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+/** Records every envelope a client receives, in order, and waits for them with a bound. */
+export class Peer {
+  readonly received: Envelope[] = [];
+  private waiters: { check: () => boolean; resolve: () => void }[] = [];
+
+  constructor(readonly socket: ClientSocket) {
+    socket.onAny((_event: string, envelope: Envelope) => {
+      this.received.push(envelope);
+      this.waiters = this.waiters.filter((waiter) => {
+        if (!waiter.check()) return true;
+        waiter.resolve();
+        return false;
+      });
+    });
+  }
+
+  of<E extends ServerEventName>(event: E): Envelope<E>[] {
+    return this.received.filter((e): e is Envelope<E> => e.event === event);
+  }
+
+  /** Resolves once `count` envelopes of `event` matching `predicate` have arrived. */
+  waitFor<E extends ServerEventName>(
+    event: E,
+    predicate: (envelope: Envelope<E>) => boolean = () => true,
+    count = 1,
+    timeoutMs = 10_000,
+  ): Promise<Envelope<E>[]> {
+    const matches = () => this.of(event).filter(predicate);
+    return new Promise((resolve, reject) => {
+      const check = () => matches().length >= count;
+      if (check()) {
+        resolve(matches());
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.check !== check);
+        reject(new Error(`timed out waiting for ${count} × ${event} (got ${matches().length})`));
+      }, timeoutMs);
+      this.waiters.push({
+        check,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(matches());
+        },
+      });
+    });
+  }
+
+  /** Emits an event and resolves with its acknowledgement. */
+  request(event: string, ...args: unknown[]): Promise<AckResponse> {
+    return (this.socket.timeout(10_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<AckResponse> }).emitWithAck(
+      event,
+      ...args,
+    );
+  }
+
+  async identify(stationId: string, extra: Record<string, unknown> = {}): Promise<GmIdentified> {
+    const ack = await this.request('gm:identify', { stationId, version: '1.0.0', ...extra });
+    if (!ack.ok) throw new Error(`identify failed: ${ack.error.code} ${ack.error.message}`);
+    return ack.data as GmIdentified;
+  }
+
+  async submit(tokenId: string, teamId: string, scannerId = 'scanner'): Promise<Transaction> {
+    const ack = await this.request('transaction:submit', { tokenId, teamId, scannerId });
+    if (!ack.ok) throw new Error(`submit failed: ${ack.error.code} ${ack.error.message}`);
+    return ack.data as Transaction;
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+/** A real socket.io-client peer on the websocket transport; resolves once connected. */
+export function connect(url: string, auth: Record<string, unknown> = {}): Promise<Peer> {
+  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+  const peer = new Peer(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(peer));
+    socket.once('connect_error', (error) => {
+      socket.disconnect();
+      reject(error);
+    });
+  });
+}
+
+/** Connects and identifies a GM station. */
+export async function station(url: string, stationId: string, auth: Record<string, unknown> = {}): Promise<Peer> {
+  const peer = await connect(url, auth);
+  await peer.identify(stationId);
+  return peer;
+}
+
+export async function api(
+  url: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; rawBody?: string } = {},
+): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    ...(options.rawBody !== undefined ? { body: options.rawBody } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON (CSV export)
+  }
+  return { status: response.status, body, text, headers: response.headers };
+}
