@@ -3,12 +3,18 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-const emptyIsUnset = (value: unknown) => (value === '' ? undefined : value);
+const emptyIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const text = <T extends z.ZodType>(schema: T) => z.preprocess(emptyIsUnset, schema);
+/** A whole number from an environment string or a JSON number; nothing else is coerced. */
+const integer = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => {
+    const unset = emptyIsUnset(value);
+    return typeof unset === 'string' && /^\s*-?\d+\s*$/.test(unset) ? Number(unset) : unset;
+  }, schema);
 
 /** Every setting of the orchestrator, its default and its meaning. The README table comes from here. */
 export const ConfigSchema = z.object({
-  PORT: text(z.coerce.number().int().min(0).max(65535).default(3000)).describe('HTTP and Socket.IO port'),
+  PORT: integer(z.number().int().min(0).max(65535).default(3000)).describe('HTTP and Socket.IO port'),
   HOST: text(z.string().default('0.0.0.0')).describe('address to listen on'),
   DATA_DIR: text(z.string().default('data')).describe('where the SQLite game log and settings live'),
   TOKENS_FILE: text(z.string().default('demo/tokens.json')).describe('the show\'s tokens, in the ALN token format'),
@@ -20,7 +26,7 @@ export const ConfigSchema = z.object({
   STATION_TOKEN: text(z.string().min(8, 'must be at least 8 characters').optional()).describe(
     'shared secret GM stations must present; unset: stations connect without one',
   ),
-  MAX_GM_STATIONS: text(z.coerce.number().int().min(1).max(1000).default(10)).describe('GM stations connected at once'),
+  MAX_GM_STATIONS: integer(z.number().int().min(1).max(1000).default(10)).describe('GM stations connected at once'),
   LOG_LEVEL: text(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')).describe(
     'pino log level',
   ),
@@ -39,7 +45,12 @@ const PATH_KEYS = ['DATA_DIR', 'TOKENS_FILE', 'MEDIA_DIR', 'SCORING_FILE'] as co
  * Relative paths resolve against `baseDir` (the checkout), so the demo show works from anywhere.
  */
 export function loadConfig(options: { env: NodeJS.ProcessEnv; argv: string[]; baseDir: string }): Config {
-  const { values } = parseArgs({ args: options.argv, options: { config: { type: 'string' } }, strict: true });
+  let values: { config?: string | undefined };
+  try {
+    ({ values } = parseArgs({ args: options.argv, options: { config: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    throw new ConfigError(`invalid command line: ${(error as Error).message} (the only option is --config FILE)`);
+  }
   const file = values.config ?? emptyIsUnset(options.env.CONFIG_FILE);
   const input: Record<string, unknown> = {};
   for (const key of ConfigSchema.keyof().options) if (options.env[key] !== undefined) input[key] = options.env[key];
@@ -76,4 +87,23 @@ function readConfigFile(file: string): Record<string, unknown> {
   const unknown = Object.keys(parsed).find((key) => !known.has(key));
   if (unknown !== undefined) throw new ConfigError(`invalid configuration: ${unknown}: unknown setting`);
   return parsed as Record<string, unknown>;
+}
+
+/** The configuration as a Markdown table, for the README. */
+export function configTable(): string {
+  const defaults = ConfigSchema.parse({});
+  const rows = ConfigSchema.keyof().options.map((key) => {
+    const value = defaults[key];
+    const shown = value === undefined ? '(unset)' : `\`${String(value)}\``;
+    return `| \`${key}\` | ${shown} | ${ConfigSchema.shape[key].description ?? ''} |`;
+  });
+  return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+/** README text with the table between its `config-table` markers regenerated. */
+export function withConfigTable(readme: string): string {
+  return readme.replace(
+    /(<!-- config-table:start -->\n)[\s\S]*?(<!-- config-table:end -->)/,
+    (_match, start: string, end: string) => `${start}${configTable()}${end}`,
+  );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { DeviceRegistry } from './domain/device-registry.js';
@@ -36,6 +36,8 @@ export const defaultTiming: Timing = {
   pingTimeoutMs: 20_000,
 };
 
+const CLOSE_GRACE_MS = 500;
+
 /** Socket.IO messages above this are refused, so no client can exhaust memory. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -68,6 +70,11 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
   let ready = false;
 
   const httpServer = createServer();
+  const connections = new Set<NetSocket>();
+  httpServer.on('connection', (socket: NetSocket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   const io: OrchestratorServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
@@ -131,8 +138,14 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
         ready = false;
         clearInterval(sweep);
         broadcaster.close();
-        await io.close();
-        httpServer.closeAllConnections();
+        const closed = io.close();
+        // A peer that stopped reading never completes the WebSocket close handshake: after a
+        // short grace its connection is cut so that stopping is bounded.
+        const cut = setTimeout(() => {
+          for (const socket of connections) socket.destroy();
+        }, CLOSE_GRACE_MS);
+        await closed;
+        clearTimeout(cut);
       })();
       return closing;
     },

@@ -17,10 +17,13 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-function describeIssue(error: z.ZodError, what: string, file: string): ShowFileError {
+/** Names the offending place: `token "id": field` in a tokens file, the key path otherwise. */
+function describeIssue(error: z.ZodError, what: 'tokens file' | 'scoring file', file: string): ShowFileError {
   const issue = error.issues[0];
-  const [id, ...field] = issue?.path.map(String) ?? [];
-  const where = field.length > 0 ? `token ${JSON.stringify(id)}: ${field.join('.')}` : (id ?? '(root)');
+  const path = issue?.path.map(String) ?? [];
+  const [id, ...field] = path;
+  const where =
+    what === 'tokens file' && field.length > 0 ? `token ${JSON.stringify(id)}: ${field.join('.')}` : path.join('.') || '(root)';
   return new ShowFileError(`${what} ${file}: ${where}: ${issue?.message ?? 'invalid'}`);
 }
 

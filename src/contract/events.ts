@@ -90,7 +90,7 @@ export interface Envelope<E extends ServerEventName = ServerEventName> {
 // ---- acknowledgements ---------------------------------------------------------------------
 
 export const AckOk = z.object({ ok: z.literal(true), data: z.unknown() });
-export const AckError = z.object({ ok: z.literal(false), error: ErrorPayload.pick({ code: true, message: true }) });
+export const AckError = z.object({ ok: z.literal(false), error: ErrorPayload });
 export const AckResponse = z.union([AckOk, AckError]);
 export type AckResponse<T = unknown> = { ok: true; data: T } | z.infer<typeof AckError>;
 

@@ -3,3 +3,4 @@ export * from './model.js';
 export * from './events.js';
 export * from './http.js';
 export * from './show-files.js';
+export * from './rate-limits.js';

@@ -27,7 +27,7 @@ export type TokensFile = z.infer<typeof TokensFile>;
 
 /** Optional scoring overrides: base value per rating, multiplier per memory type. */
 export const ScoringFile = z.object({
-  baseValues: z.record(z.enum(['1', '2', '3', '4', '5']), z.number().int().nonnegative()).optional(),
+  baseValues: z.partialRecord(z.enum(['1', '2', '3', '4', '5']), z.number().int().nonnegative()).optional(),
   typeMultipliers: z.record(z.string().min(1), z.number().nonnegative()).optional(),
 });
 export type ScoringFile = z.infer<typeof ScoringFile>;

@@ -1,4 +1,4 @@
-import type { ClientEventName } from '../contract/index.js';
+import { contractRateLimits, type ClientEventName, type RateLimit } from '../contract/index.js';
 import type { Clock } from '../ports/clock.js';
 
 /**
@@ -28,19 +28,6 @@ export class TokenBucket {
     return true;
   }
 }
-
-export interface RateLimit {
-  readonly count: number;
-  readonly perMs: number;
-}
-
-/** The contract's per-connection limits. */
-export const contractRateLimits: { readonly all: RateLimit } & Partial<Record<ClientEventName, RateLimit>> = {
-  all: { count: 50, perMs: 1000 },
-  'transaction:submit': { count: 10, perMs: 1000 },
-  'state:request': { count: 1, perMs: 5000 },
-  heartbeat: { count: 1, perMs: 1000 },
-};
 
 /** The buckets of one connection: one for all events, one per limited event. */
 export class ConnectionRateLimiter {

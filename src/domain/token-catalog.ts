@@ -35,6 +35,7 @@ export class TokenCatalog {
       const key = TokenCatalog.keyOf(id);
       if (this.byKey.has(key)) throw new CatalogError(id, 'id', 'differs from another token only in letter case');
       const label = parseGroupLabel(entry.SF_Group);
+      if (label && label.multiplier < 1) throw new CatalogError(id, 'SF_Group', 'the group multiplier must be x1 or more');
       const groupKey = label?.name.toLowerCase();
       if (label && groupKey !== undefined) {
         const group = members.get(groupKey);

@@ -106,7 +106,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
 /** A manual clock: time moves only when a test says so. */
 export class ManualClock implements Clock {
-  constructor(private time = Date.parse('2026-11-25T20:00:00.000Z')) {}
+  constructor(private time = Date.now()) {}
   now(): number {
     return this.time;
   }

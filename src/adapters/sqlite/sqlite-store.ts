@@ -95,7 +95,12 @@ export class SqliteStore implements GameStore, SettingsStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    try {
+      migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     const db = this.db;
     this.statements = {
       currentSession: db.prepare<[], SessionRow>(

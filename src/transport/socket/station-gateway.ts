@@ -169,9 +169,10 @@ export class StationGateway {
     const stationId = socket.data.stationId;
     if (stationId === undefined || this.stationSockets.get(stationId) !== socket.id) return;
     this.stationSockets.delete(stationId);
+    // Told before it is marked away, so its own departure is not queued for it.
+    this.deps.show.stationDisconnected(stationId, disconnectReasonOf(reason));
     const sessionId = this.deps.show.session?.id;
     this.deps.reconnectQueue.markAway(stationId, [rooms.stations, ...(sessionId ? [rooms.session(sessionId)] : [])]);
-    this.deps.show.stationDisconnected(stationId, disconnectReasonOf(reason));
     this.log.info({ stationId, reason }, 'GM station disconnected');
   }
 }

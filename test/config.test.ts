@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, ConfigSchema, loadConfig, parseConfig, type ConfigInput } from '../src/config.js';
+
+const BASE = resolve('/opt/orchestrator');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'config-test-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function configFile(content: unknown): string {
+  const file = join(dir, 'config.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+}
+
+function configError(action: () => unknown): ConfigError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('fills in the defaults and resolves relative paths against the base folder', () => {
+    expect(parseConfig({}, BASE)).toEqual({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATA_DIR: join(BASE, 'data'),
+      TOKENS_FILE: join(BASE, 'demo/tokens.json'),
+      MEDIA_DIR: join(BASE, 'demo/media'),
+      MAX_GM_STATIONS: 10,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('leaves the optional settings unset', () => {
+    const config = parseConfig({}, BASE);
+    expect(config.SCORING_FILE).toBeUndefined();
+    expect(config.ADMIN_PASSWORD).toBeUndefined();
+    expect(config.STATION_TOKEN).toBeUndefined();
+  });
+
+  it('coerces the strings of the environment', () => {
+    const config = parseConfig({ PORT: '8080', MAX_GM_STATIONS: '4', LOG_LEVEL: 'debug', HOST: '127.0.0.1' }, BASE);
+    expect(config).toMatchObject({ PORT: 8080, MAX_GM_STATIONS: 4, LOG_LEVEL: 'debug', HOST: '127.0.0.1' });
+  });
+
+  it('accepts port 0 (any free port)', () => {
+    expect(parseConfig({ PORT: '0' }, BASE).PORT).toBe(0);
+  });
+
+  it('resolves every relative path against the base folder and keeps absolute ones', () => {
+    const config = parseConfig(
+      { DATA_DIR: '/var/lib/orchestrator', TOKENS_FILE: 'show/tokens.json', MEDIA_DIR: '../media', SCORING_FILE: 'scoring.json' },
+      BASE,
+    );
+    expect(config).toMatchObject({
+      DATA_DIR: '/var/lib/orchestrator',
+      TOKENS_FILE: join(BASE, 'show/tokens.json'),
+      MEDIA_DIR: resolve(BASE, '../media'),
+      SCORING_FILE: join(BASE, 'scoring.json'),
+    });
+  });
+
+  it('treats an empty value as unset', () => {
+    const config = parseConfig({ PORT: '', HOST: '', ADMIN_PASSWORD: '', STATION_TOKEN: '', LOG_LEVEL: '', DATA_DIR: '' }, BASE);
+    expect(config).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', LOG_LEVEL: 'info', DATA_DIR: join(BASE, 'data') });
+    expect(config.ADMIN_PASSWORD).toBeUndefined();
+    expect(config.STATION_TOKEN).toBeUndefined();
+  });
+
+  it('keeps secrets of 8 characters or more', () => {
+    expect(parseConfig({ ADMIN_PASSWORD: 'abcdefgh', STATION_TOKEN: 'station-secret' }, BASE)).toMatchObject({
+      ADMIN_PASSWORD: 'abcdefgh',
+      STATION_TOKEN: 'station-secret',
+    });
+  });
+
+  it.each<[string, ConfigInput]>([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '-1' }],
+    ['PORT', { PORT: '80.5' }],
+    ['MAX_GM_STATIONS', { MAX_GM_STATIONS: '0' }],
+    ['MAX_GM_STATIONS', { MAX_GM_STATIONS: 'many' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['ADMIN_PASSWORD', { ADMIN_PASSWORD: 'short' }],
+    ['STATION_TOKEN', { STATION_TOKEN: 'tiny' }],
+  ])('refuses a bad %s with a ConfigError naming it (%o)', (key, input) => {
+    const error = configError(() => parseConfig(input, BASE));
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain(`${key}:`);
+  });
+
+  it('does not echo a rejected secret', () => {
+    const error = configError(() => parseConfig({ ADMIN_PASSWORD: 'hunter2' }, BASE));
+    expect(error.message).not.toContain('hunter2');
+    expect(error.message).toContain('at least 8 characters');
+  });
+
+  it('describes every setting', () => {
+    for (const [key, schema] of Object.entries(ConfigSchema.shape)) {
+      expect(schema.description, key).toBeTruthy();
+    }
+  });
+});
+
+describe('loadConfig', () => {
+  it('reads the settings from the environment, ignoring other variables', () => {
+    const config = loadConfig({ env: { PORT: '4000', LOG_LEVEL: 'warn', PATH: '/usr/bin', HOME: '/root' }, argv: [], baseDir: BASE });
+    expect(config).toMatchObject({ PORT: 4000, LOG_LEVEL: 'warn', HOST: '0.0.0.0' });
+    expect(config).not.toHaveProperty('PATH');
+  });
+
+  it('gives the defaults with an empty environment', () => {
+    expect(loadConfig({ env: {}, argv: [], baseDir: BASE })).toEqual(parseConfig({}, BASE));
+  });
+
+  it('treats an empty environment variable as unset', () => {
+    expect(loadConfig({ env: { PORT: '', MAX_GM_STATIONS: '' }, argv: [], baseDir: BASE })).toMatchObject({
+      PORT: 3000,
+      MAX_GM_STATIONS: 10,
+    });
+  });
+
+  it('overlays the file named by --config on the environment', () => {
+    const file = configFile({ PORT: 5000, MEDIA_DIR: 'clips', STATION_TOKEN: 'from-the-file' });
+    const config = loadConfig({
+      env: { PORT: '4000', HOST: '127.0.0.1', STATION_TOKEN: 'from-the-env' },
+      argv: ['--config', file],
+      baseDir: BASE,
+    });
+    expect(config).toMatchObject({ PORT: 5000, HOST: '127.0.0.1', MEDIA_DIR: join(BASE, 'clips'), STATION_TOKEN: 'from-the-file' });
+  });
+
+  it('accepts --config=FILE', () => {
+    const file = configFile({ MAX_GM_STATIONS: 3 });
+    expect(loadConfig({ env: {}, argv: [`--config=${file}`], baseDir: BASE }).MAX_GM_STATIONS).toBe(3);
+  });
+
+  it('reads the file named by CONFIG_FILE', () => {
+    const file = configFile({ LOG_LEVEL: 'error' });
+    expect(loadConfig({ env: { CONFIG_FILE: file, LOG_LEVEL: 'debug' }, argv: [], baseDir: BASE }).LOG_LEVEL).toBe('error');
+  });
+
+  it('prefers --config to CONFIG_FILE', () => {
+    const chosen = configFile({ LOG_LEVEL: 'error' });
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ LOG_LEVEL: 'trace' }));
+    const config = loadConfig({ env: { CONFIG_FILE: other }, argv: ['--config', chosen], baseDir: BASE });
+    expect(config.LOG_LEVEL).toBe('error');
+  });
+
+  it('ignores an empty CONFIG_FILE', () => {
+    expect(loadConfig({ env: { CONFIG_FILE: '' }, argv: [], baseDir: BASE }).PORT).toBe(3000);
+  });
+
+  it('refuses an unknown key in the file, naming it', () => {
+    const file = configFile({ PORT: 3000, PROT: 3001 });
+    const error = configError(() => loadConfig({ env: {}, argv: ['--config', file], baseDir: BASE }));
+    expect(error.message).toContain('PROT');
+  });
+
+  it('refuses a bad value in the file, naming the key', () => {
+    const file = configFile({ PORT: 70000 });
+    expect(configError(() => loadConfig({ env: {}, argv: ['--config', file], baseDir: BASE })).message).toContain('PORT:');
+  });
+
+  it('refuses a bad value in the environment, naming the key', () => {
+    expect(configError(() => loadConfig({ env: { PORT: 'abc' }, argv: [], baseDir: BASE })).message).toContain('PORT:');
+  });
+
+  it.each([
+    ['invalid JSON', '{ "PORT": '],
+    ['an array', '[1, 2]'],
+    ['null', 'null'],
+  ])('refuses a file holding %s, naming the file', (_what, content) => {
+    const file = configFile(content);
+    expect(configError(() => loadConfig({ env: {}, argv: ['--config', file], baseDir: BASE })).message).toContain(file);
+  });
+
+  it('refuses a file that does not exist, naming it', () => {
+    const file = join(dir, 'missing.json');
+    expect(configError(() => loadConfig({ env: {}, argv: ['--config', file], baseDir: BASE })).message).toContain(file);
+  });
+});
+
+describe('numbers are not guessed', () => {
+  it.each([[null], [true], [[]], [{}], ['3000abc'], ['1e3']])('refuses PORT=%j, naming the key', (value) => {
+    expect(configError(() => parseConfig({ PORT: value }, BASE)).message).toContain('PORT');
+  });
+
+  it('treats a blank environment value as unset', () => {
+    expect(parseConfig({ PORT: '   ', MAX_GM_STATIONS: ' ' }, BASE)).toMatchObject({ PORT: 3000, MAX_GM_STATIONS: 10 });
+  });
+
+  it('refuses an unknown command-line option with a ConfigError', () => {
+    expect(configError(() => loadConfig({ env: {}, argv: ['--port', '1'], baseDir: BASE })).message).toContain('--config');
+  });
+});

@@ -1,0 +1,477 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadTokenCatalog } from '../../src/adapters/show-files.js';
+import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
+import { AppError, type PlayerScan, type Session, type Transaction } from '../../src/contract/index.js';
+import { Game, PAUSED_REASON, UNKNOWN_TOKEN_REASON } from '../../src/domain/game.js';
+import { defaultScoringRules } from '../../src/domain/scoring.js';
+import type { GameStore, SessionRecord } from '../../src/ports/store.js';
+
+const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
+const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
+const START = Date.UTC(2025, 0, 1, 20, 0, 0);
+
+/** Delegates to the real store; `failWrites` makes every write throw before it reaches it. */
+class FailingStore implements GameStore {
+  failWrites = false;
+  constructor(private readonly inner: GameStore) {}
+  private guard(): void {
+    if (this.failWrites) throw new Error('disk full');
+  }
+  currentSession(): SessionRecord | undefined {
+    return this.inner.currentSession();
+  }
+  switchSession(ended: SessionRecord | undefined, started: SessionRecord): void {
+    this.guard();
+    this.inner.switchSession(ended, started);
+  }
+  updateSession(session: SessionRecord): void {
+    this.guard();
+    this.inner.updateSession(session);
+  }
+  appendTransaction(transaction: Transaction): void {
+    this.guard();
+    this.inner.appendTransaction(transaction);
+  }
+  transactions(sessionId: string): Transaction[] {
+    return this.inner.transactions(sessionId);
+  }
+  appendPlayerScan(scan: PlayerScan): void {
+    this.guard();
+    this.inner.appendPlayerScan(scan);
+  }
+  playerScans(sessionId: string): PlayerScan[] {
+    return this.inner.playerScans(sessionId);
+  }
+  sessions(): Session[] {
+    return this.inner.sessions();
+  }
+  session(id: string): Session | undefined {
+    return this.inner.session(id);
+  }
+}
+
+let dir: string;
+let dbFile: string;
+let stores: SqliteStore[];
+let now: number;
+let ids: number;
+const clock = { now: () => now };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'game-test-'));
+  dbFile = join(dir, 'game.db');
+  stores = [];
+  now = START;
+  ids = 0;
+});
+
+afterEach(() => {
+  for (const store of stores) store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function openStore(): SqliteStore {
+  const store = new SqliteStore(dbFile);
+  stores.push(store);
+  return store;
+}
+
+/** A game on the temp database; a second call is the server after a restart. */
+function boot(store: GameStore = openStore()): { game: Game; store: GameStore } {
+  const game = new Game({ store, catalog, clock, newId: () => `id-${++ids}` });
+  return { game, store };
+}
+
+/** Closes every open connection, as a process exit would. */
+function restart(): { game: Game; store: GameStore } {
+  for (const store of stores.splice(0)) store.close();
+  return boot();
+}
+
+function appError(action: () => unknown): AppError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+function tick(ms = 1000): void {
+  now += ms;
+}
+
+describe('Game.start', () => {
+  it('creates an active session when there is none', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    expect(session).toEqual({
+      id: 'id-1',
+      name: 'Game 2025-01-01 20:00',
+      startTime: '2025-01-01T20:00:00.000Z',
+      status: 'active',
+      transactionCount: 0,
+      acceptedCount: 0,
+      playerScanCount: 0,
+    });
+    expect(game.session).toEqual(session);
+    expect(store.currentSession()).toEqual({ id: 'id-1', name: 'Game 2025-01-01 20:00', startTime: '2025-01-01T20:00:00.000Z', status: 'active' });
+    expect(game.state().sessionId).toBe('id-1');
+  });
+
+  it('resumes the active session after a restart, with its log, scores and claims', () => {
+    const first = boot().game;
+    const session = first.start();
+    tick();
+    const accepted = first.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
+    tick();
+    first.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' });
+    first.recordPlayerScan('tok002', 'player-1');
+
+    const { game, store } = restart();
+    tick();
+    expect(game.start()).toEqual({ ...session, transactionCount: 2, acceptedCount: 2, playerScanCount: 1 });
+    expect(store.sessions()).toHaveLength(1);
+    expect(game.state().scores.map((s) => [s.teamId, s.currentScore])).toEqual([
+      ['team-2', 75_000],
+      ['team-1', 10_000],
+    ]);
+    expect(game.recentTransactions().map((t) => t.tokenId)).toEqual(['tok001', 'tok002']);
+    expect(game.submit({ tokenId: 'tok001', teamId: 'team-3', scannerId: 'GM_C' }).transaction).toMatchObject({
+      status: 'duplicate',
+      points: 0,
+    });
+    expect(game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toEqual({ transaction: accepted, fresh: false });
+  });
+
+  it('resumes a paused session after a restart, still paused', () => {
+    const first = boot().game;
+    const session = first.start();
+    first.setSessionStatus('paused');
+
+    const { game } = restart();
+    expect(game.start()).toMatchObject({ id: session.id, status: 'paused' });
+    expect(game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }).transaction).toMatchObject({
+      status: 'rejected',
+      rejectionReason: PAUSED_REASON,
+    });
+  });
+
+  it('starts a new session after a restart when the last one was completed', () => {
+    const first = boot().game;
+    const old = first.start();
+    first.setSessionStatus('completed');
+
+    const { game, store } = restart();
+    const session = game.start();
+    expect(session.id).not.toBe(old.id);
+    expect(session.status).toBe('active');
+    expect(store.sessions().map((s) => s.status)).toEqual(['active', 'completed']);
+  });
+});
+
+describe('Game.submit', () => {
+  it('accepts a known token for its value, timestamped by the clock', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    tick(5000);
+    const outcome = game.submit({ tokenId: 'TOK004', teamId: 'team-1', scannerId: 'GM_A' });
+    expect(outcome).toEqual({
+      fresh: true,
+      transaction: {
+        id: 'id-2',
+        tokenId: 'TOK004',
+        teamId: 'team-1',
+        scannerId: 'GM_A',
+        sessionId: session.id,
+        timestamp: '2025-01-01T20:00:05.000Z',
+        status: 'accepted',
+        points: 375_000,
+      },
+    });
+    expect(store.transactions(session.id)).toEqual([outcome.transaction]);
+    expect(game.state()).toMatchObject({
+      lastUpdate: '2025-01-01T20:00:05.000Z',
+      scores: [{ teamId: 'team-1', currentScore: 375_000, tokensScanned: 1 }],
+      recentTransactions: [outcome.transaction],
+    });
+  });
+
+  it('answers a second team with a duplicate worth 0: the first write wins', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
+    const second = game.submit({ tokenId: 'tok003', teamId: 'team-2', scannerId: 'GM_B' });
+    expect(second.fresh).toBe(true);
+    expect(second.transaction).toMatchObject({ status: 'duplicate', points: 0, teamId: 'team-2' });
+    expect(second.transaction.rejectionReason).toContain('team-1');
+    expect(store.transactions(session.id).map((t) => t.status)).toEqual(['accepted', 'duplicate']);
+    expect(game.state().scores.map((s) => [s.teamId, s.currentScore])).toEqual([
+      ['team-1', 250_000],
+      ['team-2', 0],
+    ]);
+  });
+
+  it('counts a second scan by the same team from another station as a duplicate', () => {
+    const { game } = boot();
+    game.start();
+    game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
+    const again = game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_B' });
+    expect(again).toMatchObject({ fresh: true, transaction: { status: 'duplicate', points: 0 } });
+    expect(game.state().scores[0]?.currentScore).toBe(250_000);
+  });
+
+  it('rejects an unknown token with a reason and 0 points', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    const outcome = game.submit({ tokenId: 'nope99', teamId: 'team-1', scannerId: 'GM_A' });
+    expect(outcome).toMatchObject({
+      fresh: true,
+      transaction: { tokenId: 'nope99', status: 'rejected', rejectionReason: UNKNOWN_TOKEN_REASON, points: 0 },
+    });
+    expect(store.transactions(session.id)).toEqual([outcome.transaction]);
+    expect(game.state().scores).toMatchObject([{ teamId: 'team-1', currentScore: 0 }]);
+  });
+
+  it('matches token ids case-insensitively and stores the catalog spelling', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    expect(game.submit({ tokenId: 'TOK001', teamId: 'team-1', scannerId: 'GM_A' }).transaction).toMatchObject({
+      tokenId: 'tok001',
+      status: 'accepted',
+    });
+    expect(game.submit({ tokenId: 'tok004', teamId: 'team-1', scannerId: 'GM_A' }).transaction.tokenId).toBe('TOK004');
+    expect(game.submit({ tokenId: 'Tok001', teamId: 'team-2', scannerId: 'GM_B' }).transaction).toMatchObject({
+      tokenId: 'tok001',
+      status: 'duplicate',
+    });
+    expect(store.transactions(session.id).map((t) => t.tokenId)).toEqual(['tok001', 'TOK004', 'tok001']);
+  });
+
+  it.each([
+    ['an accepted', 'tok001', 'accepted'],
+    ['a rejected', 'unknown', 'rejected'],
+  ])('answers the resubmission of %s scan with the original, writing nothing', (_what, tokenId, status) => {
+    const { game, store } = boot();
+    const session = game.start();
+    const original = game.submit({ tokenId, teamId: 'team-1', scannerId: 'GM_A' });
+    expect(original.transaction.status).toBe(status);
+    tick();
+    const again = game.submit({ tokenId: tokenId.toUpperCase(), teamId: 'team-1', scannerId: 'GM_A' });
+    expect(again).toEqual({ transaction: original.transaction, fresh: false });
+    expect(store.transactions(session.id)).toHaveLength(1);
+    expect(game.session?.transactionCount).toBe(1);
+    expect(game.recentTransactions()).toHaveLength(1);
+  });
+
+  it('answers the resubmission of a duplicate with the original duplicate', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    const duplicate = game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' });
+    expect(game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' })).toEqual({
+      transaction: duplicate.transaction,
+      fresh: false,
+    });
+    expect(store.transactions(session.id)).toHaveLength(2);
+  });
+
+  it('rejects scans while paused and judges the same scan anew once resumed', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    expect(game.setSessionStatus('paused')).toMatchObject({ id: session.id, status: 'paused' });
+    const paused = game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    expect(paused).toMatchObject({ fresh: true, transaction: { status: 'rejected', rejectionReason: PAUSED_REASON, points: 0 } });
+    const pausedAgain = game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    expect(pausedAgain).toMatchObject({ fresh: true, transaction: { status: 'rejected', rejectionReason: PAUSED_REASON } });
+    expect(pausedAgain.transaction.id).not.toBe(paused.transaction.id);
+
+    game.setSessionStatus('active');
+    const resumed = game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    expect(resumed).toMatchObject({ fresh: true, transaction: { status: 'accepted', points: 10_000 } });
+    expect(game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toEqual({
+      transaction: resumed.transaction,
+      fresh: false,
+    });
+    expect(store.transactions(session.id).map((t) => t.status)).toEqual(['rejected', 'rejected', 'accepted']);
+  });
+
+  it('judges a scan rejected while paused anew after a restart and resume', () => {
+    const first = boot().game;
+    first.start();
+    first.setSessionStatus('paused');
+    first.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+
+    const { game } = restart();
+    game.start();
+    game.setSessionStatus('active');
+    expect(game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toMatchObject({
+      fresh: true,
+      transaction: { status: 'accepted' },
+    });
+  });
+
+  it('refuses scans once the session is completed', () => {
+    const { game } = boot();
+    game.start();
+    tick();
+    expect(game.setSessionStatus('completed')).toMatchObject({ status: 'completed', endTime: '2025-01-01T20:00:01.000Z' });
+    expect(game.session).toBeUndefined();
+    expect(game.state()).toMatchObject({ sessionId: null, scores: [], recentTransactions: [] });
+    const error = appError(() => game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }));
+    expect(error.code).toBe('SESSION_NOT_FOUND');
+    expect(error.httpStatus).toBe(404);
+    expect(appError(() => game.setSessionStatus('active')).code).toBe('SESSION_NOT_FOUND');
+  });
+
+  it('leaves the game unchanged when the store cannot write the transaction', () => {
+    const store = new FailingStore(openStore());
+    const { game } = boot(store);
+    const session = game.start();
+    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    const before = { state: game.state(), session: game.session, recent: game.recentTransactions() };
+
+    store.failWrites = true;
+    tick();
+    expect(() => game.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' })).toThrow('disk full');
+    expect(() => game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' })).toThrow('disk full');
+    expect(game.state()).toEqual(before.state);
+    expect(game.session).toEqual(before.session);
+    expect(game.recentTransactions()).toEqual(before.recent);
+    expect(store.transactions(session.id)).toHaveLength(1);
+
+    store.failWrites = false;
+    // Neither the token claim nor the submission was remembered: the retry is judged as new.
+    expect(game.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' })).toMatchObject({
+      fresh: true,
+      transaction: { status: 'accepted', points: 75_000 },
+    });
+    expect(game.submit({ tokenId: 'tok002', teamId: 'team-3', scannerId: 'GM_C' }).transaction.status).toBe('duplicate');
+  });
+});
+
+describe('sessions', () => {
+  it('startSession completes the previous session and starts an empty one', () => {
+    const { game, store } = boot();
+    const first = game.start();
+    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    tick(60_000);
+    const second = game.startSession('Round 2');
+    expect(second).toMatchObject({ name: 'Round 2', status: 'active', startTime: '2025-01-01T20:01:00.000Z', transactionCount: 0 });
+    expect(second.id).not.toBe(first.id);
+    expect(store.session(first.id)).toMatchObject({ status: 'completed', endTime: '2025-01-01T20:01:00.000Z', transactionCount: 1 });
+    expect(game.state()).toMatchObject({ sessionId: second.id, scores: [], recentTransactions: [] });
+    // The token was claimed in the previous session only.
+    expect(game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_A' }).transaction).toMatchObject({
+      status: 'accepted',
+      sessionId: second.id,
+    });
+  });
+
+  it('startSession from a paused session completes it too', () => {
+    const { game, store } = boot();
+    const first = game.start();
+    game.setSessionStatus('paused');
+    game.startSession();
+    expect(store.session(first.id)?.status).toBe('completed');
+    expect(store.currentSession()?.id).toBe(game.session?.id);
+  });
+
+  it('lists sessions newest first with their counts', () => {
+    const { game } = boot();
+    const first = game.start();
+    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_A' });
+    game.recordPlayerScan('tok002', 'player-1');
+    tick(60_000);
+    const second = game.startSession('Round 2');
+    game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
+    game.submit({ tokenId: 'missing', teamId: 'team-1', scannerId: 'GM_A' });
+    game.submit({ tokenId: 'TOK004', teamId: 'team-2', scannerId: 'GM_A' });
+
+    expect(game.sessions().map((s) => [s.id, s.status, s.transactionCount, s.acceptedCount, s.playerScanCount])).toEqual([
+      [second.id, 'active', 3, 2, 0],
+      [first.id, 'completed', 2, 1, 1],
+    ]);
+    expect(game.session).toMatchObject({ transactionCount: 3, acceptedCount: 2, playerScanCount: 0 });
+  });
+
+  it('gives a session record with its log, player scans and the scores derived from it', () => {
+    const { game } = boot();
+    const first = game.start();
+    const a = game.submit({ tokenId: 'pair01', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
+    const b = game.submit({ tokenId: 'pair02', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
+    const scan = game.recordPlayerScan('pair01', 'player-1');
+    const live = game.sessionRecord(first.id);
+    expect(live).toEqual({
+      session: { ...first, transactionCount: 2, acceptedCount: 2, playerScanCount: 1 },
+      scores: game.state().scores,
+      transactions: [a, b],
+      playerScans: [scan],
+    });
+    expect(live.scores[0]).toMatchObject({ currentScore: 350_000, bonusPoints: 175_000, completedGroups: ['Pair'] });
+
+    game.startSession();
+    expect(game.sessionRecord(first.id)).toMatchObject({
+      session: { id: first.id, status: 'completed', transactionCount: 2 },
+      scores: live.scores,
+      transactions: [a, b],
+    });
+  });
+
+  it('refuses the record of an unknown session', () => {
+    const { game } = boot();
+    game.start();
+    expect(appError(() => game.sessionRecord('no-such-session')).code).toBe('SESSION_NOT_FOUND');
+  });
+
+  it('setting the status a session already has writes nothing', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    tick();
+    expect(game.setSessionStatus('active')).toEqual(session);
+    expect(store.session(session.id)).toMatchObject({ status: 'active' });
+  });
+});
+
+describe('Game.recordPlayerScan', () => {
+  it('logs a scan of a known token with the catalog spelling and whether it has a video', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    tick();
+    const withVideo = game.recordPlayerScan('TOK002', 'player-1');
+    expect(withVideo).toEqual({
+      tokenId: 'tok002',
+      deviceId: 'player-1',
+      sessionId: session.id,
+      timestamp: '2025-01-01T20:00:01.000Z',
+      video: true,
+    });
+    expect(game.recordPlayerScan('tok001', 'player-1').video).toBe(false);
+    expect(store.playerScans(session.id)).toHaveLength(2);
+    expect(game.session?.playerScanCount).toBe(2);
+    expect(game.state().scores).toEqual([]);
+  });
+
+  it('refuses an unknown token with INVALID_DATA and HTTP 404', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    const error = appError(() => game.recordPlayerScan('nope99', 'player-1'));
+    expect(error.code).toBe('INVALID_DATA');
+    expect(error.httpStatus).toBe(404);
+    expect(error.details).toEqual({ tokenId: 'nope99' });
+    expect(store.playerScans(session.id)).toEqual([]);
+  });
+
+  it('logs a scan outside any session with a null session id', () => {
+    const { game } = boot();
+    game.start();
+    game.setSessionStatus('completed');
+    expect(game.recordPlayerScan('tok001', 'player-1').sessionId).toBeNull();
+  });
+});

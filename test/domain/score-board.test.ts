@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import type { TokenEntry, Transaction, TransactionStatus } from '../../src/contract/index.js';
+import { ScoreBoard } from '../../src/domain/score-board.js';
+import { defaultScoringRules } from '../../src/domain/scoring.js';
+import { TokenCatalog } from '../../src/domain/token-catalog.js';
+
+function entry(rating: number, memoryType: string, group = ''): TokenEntry {
+  return { SF_RFID: 'x', SF_ValueRating: rating, SF_MemoryType: memoryType, SF_Group: group };
+}
+
+// Values: single 10 000; trio 10 000 + 25 000 + 150 000 (bonus 370 000); pair 50 000 + 125 000 (bonus 175 000).
+const catalog = new TokenCatalog(
+  {
+    single: entry(1, 'Personal'),
+    grp1: entry(1, 'Personal', 'Trio (x3)'),
+    grp2: entry(2, 'Personal', 'Trio (x3)'),
+    GRP3: entry(3, 'Business', 'Trio (x3)'),
+    pair1: entry(1, 'Technical', 'Pair (x2)'),
+    pair2: entry(2, 'Technical', 'Pair (x2)'),
+  },
+  defaultScoringRules,
+);
+
+let seq = 0;
+function tx(teamId: string, tokenId: string, status: TransactionStatus = 'accepted', minute = 0): Transaction {
+  seq += 1;
+  const points = status === 'accepted' ? (catalog.get(tokenId)?.value ?? 0) : 0;
+  return {
+    id: `tx-${seq}`,
+    tokenId,
+    teamId,
+    scannerId: 'GM_A',
+    sessionId: 's1',
+    timestamp: new Date(Date.UTC(2025, 0, 1, 20, minute)).toISOString(),
+    status,
+    ...(status === 'accepted' ? {} : { rejectionReason: 'because' }),
+    points,
+  };
+}
+
+function scoreOf(board: ScoreBoard, teamId: string) {
+  const score = board.scores().find((s) => s.teamId === teamId);
+  if (!score) throw new Error(`no score for ${teamId}`);
+  return score;
+}
+
+describe('ScoreBoard', () => {
+  it('starts empty', () => {
+    expect(new ScoreBoard(catalog).scores()).toEqual([]);
+  });
+
+  it('adds the points of accepted transactions', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'single', 'accepted', 1));
+    board.apply(tx('team-1', 'grp1', 'accepted', 2));
+    expect(board.scores()).toEqual([
+      {
+        teamId: 'team-1',
+        currentScore: 20_000,
+        tokensScanned: 2,
+        bonusPoints: 0,
+        completedGroups: [],
+        lastUpdate: '2025-01-01T20:02:00.000Z',
+      },
+    ]);
+  });
+
+  it('counts duplicates and rejections as 0 points but lists their team', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'single'));
+    board.apply(tx('team-2', 'single', 'duplicate', 3));
+    board.apply(tx('team-3', 'unknown', 'rejected'));
+    expect(scoreOf(board, 'team-2')).toMatchObject({ currentScore: 0, tokensScanned: 0, lastUpdate: '2025-01-01T20:03:00.000Z' });
+    expect(scoreOf(board, 'team-3')).toMatchObject({ currentScore: 0, tokensScanned: 0 });
+    expect(scoreOf(board, 'team-1').currentScore).toBe(10_000);
+  });
+
+  it('does not count a duplicate towards a group', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'pair1'));
+    board.apply(tx('team-1', 'pair2', 'duplicate'));
+    expect(scoreOf(board, 'team-1')).toMatchObject({ currentScore: 50_000, bonusPoints: 0, completedGroups: [] });
+  });
+
+  it('pays the group bonus to the team holding every member', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'grp1'));
+    board.apply(tx('team-1', 'grp2'));
+    expect(scoreOf(board, 'team-1')).toMatchObject({ bonusPoints: 0, completedGroups: [] });
+    board.apply(tx('team-1', 'grp3'));
+    expect(scoreOf(board, 'team-1')).toMatchObject({
+      currentScore: 185_000 + 370_000,
+      tokensScanned: 3,
+      bonusPoints: 370_000,
+      completedGroups: ['Trio'],
+    });
+  });
+
+  it('matches group members whatever the case of the scanned id', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'GRP1'));
+    board.apply(tx('team-1', 'Grp2'));
+    board.apply(tx('team-1', 'grp3'));
+    expect(scoreOf(board, 'team-1').completedGroups).toEqual(['Trio']);
+  });
+
+  it('pays no bonus when the members are split between teams', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'pair1'));
+    board.apply(tx('team-2', 'pair2'));
+    for (const team of ['team-1', 'team-2']) expect(scoreOf(board, team)).toMatchObject({ bonusPoints: 0, completedGroups: [] });
+  });
+
+  it('pays a group bonus once even if a member is counted again', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'pair1'));
+    board.apply(tx('team-1', 'pair2'));
+    board.apply(tx('team-1', 'pair2'));
+    const score = scoreOf(board, 'team-1');
+    expect(score.bonusPoints).toBe(175_000);
+    expect(score.completedGroups).toEqual(['Pair']);
+    expect(score.tokensScanned).toBe(2);
+  });
+
+  it('lists every completed group in completion order', () => {
+    const board = new ScoreBoard(catalog);
+    for (const id of ['grp1', 'pair1', 'pair2', 'grp2', 'grp3']) board.apply(tx('team-1', id));
+    expect(scoreOf(board, 'team-1')).toMatchObject({ bonusPoints: 175_000 + 370_000, completedGroups: ['Pair', 'Trio'] });
+  });
+
+  it('orders teams by score, highest first, ties by team id', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-b', 'single'));
+    board.apply(tx('team-c', 'pair1'));
+    board.apply(tx('team-a', 'grp1'));
+    board.apply(tx('team-z', 'nothing', 'rejected'));
+    expect(board.scores().map((s) => [s.teamId, s.currentScore])).toEqual([
+      ['team-c', 50_000],
+      ['team-a', 10_000],
+      ['team-b', 10_000],
+      ['team-z', 0],
+    ]);
+  });
+
+  it('rebuilt from the log equals the board built incrementally', () => {
+    const log = [
+      tx('team-1', 'grp1', 'accepted', 1),
+      tx('team-2', 'grp1', 'duplicate', 2),
+      tx('team-2', 'pair1', 'accepted', 3),
+      tx('team-1', 'grp2', 'accepted', 4),
+      tx('team-3', 'bogus', 'rejected', 5),
+      tx('team-2', 'pair2', 'accepted', 6),
+      tx('team-1', 'GRP3', 'accepted', 7),
+    ];
+    const incremental = new ScoreBoard(catalog);
+    const snapshots = log.map((transaction) => {
+      incremental.apply(transaction);
+      return incremental.scores();
+    });
+    expect(ScoreBoard.fromLog(catalog, log).scores()).toEqual(incremental.scores());
+    expect(ScoreBoard.fromLog(catalog, log.slice(0, 4)).scores()).toEqual(snapshots[3]);
+    expect(incremental.scores().map((s) => [s.teamId, s.currentScore])).toEqual([
+      ['team-1', 185_000 + 370_000],
+      ['team-2', 175_000 + 175_000],
+      ['team-3', 0],
+    ]);
+  });
+
+  it('returns copies that later transactions do not change', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'pair1'));
+    const before = board.scores();
+    board.apply(tx('team-1', 'pair2'));
+    expect(before[0]).toMatchObject({ currentScore: 50_000, completedGroups: [] });
+  });
+});

@@ -1,0 +1,365 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { io as connectClient } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { LoginResponse, PlayerScan, Session, TeamScore, Transaction, type AckResponse } from '../../src/contract/index.js';
+import type { ClientSocket } from '../support/harness.js';
+
+/**
+ * The proof that an acknowledged transaction survives `kill -9`: the built server runs as a
+ * real child process, GM stations load it, it is killed mid-load, and the restarted server's
+ * export must hold every transaction it acknowledged, unchanged.
+ *
+ * The kill moment comes from a seeded PRNG. Set DURABILITY_SEED to replay a failing run.
+ */
+
+const MAIN_JS = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
+const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
+const ADMIN_PASSWORD = 'kill-nine-survivor';
+const TOKEN_COUNT = 2000;
+const PEERS = 8;
+const TEAMS = 4;
+/** 8 submits per second per peer: under the contract's 10/s per connection, so nothing is RATE_LIMITED. */
+const SUBMIT_EVERY_MS = 125;
+const ROUNDS = 3;
+const LISTEN_TIMEOUT_MS = 20_000;
+const STEP_TIMEOUT_MS = 10_000;
+
+const ExportedSession = z.object({
+  session: Session,
+  scores: z.array(TeamScore),
+  transactions: z.array(Transaction),
+  playerScans: z.array(PlayerScan),
+});
+type ExportedSession = z.infer<typeof ExportedSession>;
+
+type ServerProcess = ChildProcessByStdio<null, Readable, Readable>;
+
+interface RunningServer {
+  child: ServerProcess;
+  url: string;
+  /** Resolves when the process has exited, however it ended. */
+  exited: Promise<void>;
+}
+
+/** mulberry32: small, fast and reproducible from a 32-bit seed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const tokenIdOf = (n: number) => `kt${String(n).padStart(4, '0')}`;
+
+/** A show of TOKEN_COUNT ungrouped tokens, so a team's score is the plain sum of its accepted points. */
+function writeTokensFile(file: string): void {
+  const types = ['Personal', 'Business', 'Technical'] as const;
+  const tokens: Record<string, unknown> = {};
+  for (let n = 0; n < TOKEN_COUNT; n += 1) {
+    const id = tokenIdOf(n);
+    tokens[id] = {
+      SF_RFID: id,
+      SF_ValueRating: (n % 5) + 1,
+      SF_MemoryType: types[n % types.length],
+      SF_Group: '',
+      image: null,
+      audio: null,
+      video: null,
+      processingImage: null,
+    };
+  }
+  writeFileSync(file, JSON.stringify(tokens));
+}
+
+/** Spawns `node dist/src/main.js` and resolves once its "orchestrator listening" line names the port. */
+function spawnServer(dir: string, children: ServerProcess[]): Promise<RunningServer> {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    cwd: CHECKOUT,
+    // Only what the server needs: a developer's STATION_TOKEN or CONFIG_FILE must not leak in.
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: join(dir, 'data'),
+      TOKENS_FILE: join(dir, 'tokens.json'),
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const stderr: string[] = [];
+  const stdoutTail: string[] = [];
+  // Both pipes are read to the end: a full pipe would block the server's synchronous log writes.
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    stderr.push(line);
+  });
+  const lines = createInterface({ input: child.stdout });
+
+  return new Promise<RunningServer>((resolve, reject) => {
+    const describeFailure = (why: string) =>
+      new Error(`${why}\n--- stderr ---\n${stderr.join('\n')}\n--- last stdout ---\n${stdoutTail.join('\n')}`);
+    const timer = setTimeout(() => {
+      reject(describeFailure(`the server did not log "orchestrator listening" within ${LISTEN_TIMEOUT_MS} ms`));
+    }, LISTEN_TIMEOUT_MS);
+    lines.on('line', (line) => {
+      stdoutTail.push(line);
+      if (stdoutTail.length > 20) stdoutTail.shift();
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return; // not a log line
+      }
+      const { msg, port } = (record ?? {}) as { msg?: unknown; port?: unknown };
+      if (msg !== 'orchestrator listening' || typeof port !== 'number') return;
+      clearTimeout(timer);
+      resolve({ child, url: `http://127.0.0.1:${port}`, exited });
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(describeFailure(`could not start the server: ${error.message}`));
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(describeFailure(`the server exited before listening (code ${child.exitCode}, signal ${child.signalCode})`));
+    });
+  });
+}
+
+async function getJson(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
+  const response = await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+async function exportCurrentSession(url: string): Promise<{ sessionId: string; exported: ExportedSession; state: unknown }> {
+  const { token } = LoginResponse.parse(
+    await getJson(url, '/api/admin/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: ADMIN_PASSWORD }),
+    }),
+  );
+  const session = Session.parse(await getJson(url, '/api/session'));
+  const exported = ExportedSession.parse(
+    await getJson(url, `/api/sessions/${encodeURIComponent(session.id)}/export?format=json`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  );
+  return { sessionId: session.id, exported, state: await getJson(url, '/api/state') };
+}
+
+/** Connects and identifies a GM station; resolves with its socket and the session id it was told. */
+async function identifiedStation(
+  url: string,
+  stationId: string,
+  sockets: ClientSocket[],
+): Promise<{ socket: ClientSocket; sessionId: string | null }> {
+  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(socket);
+  await bounded(
+    new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    }),
+    STEP_TIMEOUT_MS,
+    `${stationId} to connect`,
+  );
+  const ack = (await socket.timeout(STEP_TIMEOUT_MS).emitWithAck('gm:identify', { stationId, version: '1.0.0' })) as AckResponse;
+  if (!ack.ok) throw new Error(`${stationId} could not identify: ${ack.error.code} ${ack.error.message}`);
+  return { socket, sessionId: (ack.data as { sessionId: string | null }).sessionId };
+}
+
+/** Team scores as the game defines them for ungrouped tokens: the sum of accepted points. */
+function scoresFromLog(transactions: Transaction[]) {
+  const teams = new Map<string, { currentScore: number; tokensScanned: number }>();
+  for (const t of transactions) {
+    const team = teams.get(t.teamId) ?? { currentScore: 0, tokensScanned: 0 };
+    if (t.status === 'accepted') {
+      team.currentScore += t.points;
+      team.tokensScanned += 1;
+    }
+    teams.set(t.teamId, team);
+  }
+  return [...teams.entries()]
+    .map(([teamId, team]) => ({ teamId, ...team, bonusPoints: 0 }))
+    .sort((a, b) => a.teamId.localeCompare(b.teamId));
+}
+
+const scoreSummary = (scores: TeamScore[]) =>
+  scores
+    .map(({ teamId, currentScore, tokensScanned, bonusPoints }) => ({ teamId, currentScore, tokensScanned, bonusPoints }))
+    .sort((a, b) => a.teamId.localeCompare(b.teamId));
+
+let dir: string;
+const children: ServerProcess[] = [];
+const sockets: ClientSocket[] = [];
+
+function killChildren(): void {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first (npm test does)`);
+  dir = mkdtempSync(join(tmpdir(), 'orchestrator-kill9-'));
+  writeTokensFile(join(dir, 'tokens.json'));
+});
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+  killChildren();
+});
+
+afterAll(() => {
+  killChildren();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the built server under kill -9', () => {
+  it('keeps every acknowledged transaction, once and unchanged, across three kill/restart cycles', async () => {
+    const baseSeed = Number(process.env.DURABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    if (!Number.isInteger(baseSeed)) throw new Error(`DURABILITY_SEED must be an integer, not ${process.env.DURABILITY_SEED}`);
+    console.log(`kill -9 durability: base seed ${baseSeed} (replay with DURABILITY_SEED=${baseSeed})`);
+    /** Every acknowledged transaction of every round, by id. */
+    const acknowledged = new Map<string, Transaction>();
+    const rejectedAcks: string[] = [];
+    let nextToken = 0;
+    let unknownCount = 0;
+    /** Tokens accepted for some team, resubmitted by another team to earn a `duplicate`. */
+    const claimed: Transaction[] = [];
+    let nextClaimed = 0;
+
+    let server = await spawnServer(dir, children);
+    const { sessionId } = await exportCurrentSession(server.url);
+
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const seed = (baseSeed + round) >>> 0;
+      const random = prng(seed);
+      const killAfterMs = 300 + Math.floor(random() * 1200);
+      const context = `round ${round}, seed ${seed}, kill after ${killAfterMs} ms`;
+      const ackedBefore = acknowledged.size;
+      let submitted = 0;
+      let answered = 0;
+
+      const stations = Array.from({ length: PEERS }, (_, i) => `KILL_GM_${i + 1}`);
+      const identified = await Promise.all(stations.map((stationId) => identifiedStation(server.url, stationId, sockets)));
+      expect(
+        identified.map((station) => station.sessionId),
+        context,
+      ).toEqual(stations.map(() => sessionId));
+      const roundSockets = identified.map((station) => station.socket);
+
+      let killed = false;
+      const load = roundSockets.map(async (socket, i) => {
+        const scannerId = stations[i] ?? 'scanner';
+        const teamId = `team-${(i % TEAMS) + 1}`;
+        // Staggered starts spread the submits over the period, so the kill more often finds
+        // one in flight than if all peers fired on the same tick.
+        await sleep((i * SUBMIT_EVERY_MS) / PEERS);
+        for (let n = 0; !killed; n += 1) {
+          // Mostly fresh tokens, with an unknown token (rejected) and a token another team
+          // already holds (duplicate) mixed in, so every status has to survive the kill.
+          let tokenId: string;
+          const stolen = claimed[nextClaimed];
+          // Offset per peer, so even a short round has some of each.
+          if ((n + i) % 8 === 7) tokenId = `unknown-${(unknownCount += 1)}`;
+          else if ((n + i) % 4 === 2 && stolen !== undefined && stolen.teamId !== teamId) {
+            nextClaimed += 1;
+            tokenId = stolen.tokenId;
+          } else tokenId = tokenIdOf((nextToken += 1));
+          submitted += 1;
+          socket.emit('transaction:submit', { tokenId, teamId, scannerId }, (ack: AckResponse) => {
+            answered += 1;
+            if (!ack.ok) {
+              rejectedAcks.push(`${ack.error.code}: ${ack.error.message}`);
+              return;
+            }
+            const transaction = Transaction.parse(ack.data);
+            acknowledged.set(transaction.id, transaction);
+            if (transaction.status === 'accepted') claimed.push(transaction);
+          });
+          await sleep(SUBMIT_EVERY_MS);
+        }
+      });
+
+      await sleep(killAfterMs);
+      const pid = server.child.pid;
+      if (pid === undefined) throw new Error('the server process has no pid');
+      process.kill(pid, 'SIGKILL');
+      killed = true;
+      await bounded(server.exited, STEP_TIMEOUT_MS, 'the killed server to exit');
+      // Acks the server wrote before it died may still be in flight: take them all, until
+      // every station has seen its connection close.
+      await bounded(
+        Promise.all(
+          roundSockets.map((socket) =>
+            socket.connected ? new Promise<void>((resolve) => socket.once('disconnect', () => resolve())) : Promise.resolve(),
+          ),
+        ),
+        STEP_TIMEOUT_MS,
+        'the stations to see the server gone',
+      );
+      await bounded(Promise.all(load), STEP_TIMEOUT_MS, 'the load loops to stop');
+      for (const socket of roundSockets) socket.disconnect();
+      console.log(
+        `kill -9 durability: ${context}: ${submitted} submitted, ${answered} answered, ` +
+          `${submitted - answered} unanswered at the kill; ${acknowledged.size} acknowledged in all`,
+      );
+
+      expect(rejectedAcks, context).toEqual([]);
+      expect(acknowledged.size, `${context}: no ack before the kill, the round proves nothing`).toBeGreaterThan(ackedBefore);
+
+      server = await spawnServer(dir, children);
+      const after = await exportCurrentSession(server.url);
+      expect(after.sessionId, `${context}: the active session is resumed`).toBe(sessionId);
+      expect(after.exported.session.id, context).toBe(sessionId);
+
+      const exportedIds = after.exported.transactions.map((t) => t.id);
+      expect(new Set(exportedIds).size, `${context}: an id appears twice in the export`).toBe(exportedIds.length);
+      const exportedById = new Map(after.exported.transactions.map((t) => [t.id, t]));
+      const lost = [...acknowledged.values()].filter((t) => !exportedById.has(t.id));
+      expect(lost, `${context}: acknowledged but missing after kill -9`).toEqual([]);
+      for (const transaction of acknowledged.values()) {
+        expect(exportedById.get(transaction.id), `${context}: transaction ${transaction.id}`).toEqual(transaction);
+      }
+
+      const recomputed = scoresFromLog(after.exported.transactions);
+      expect(scoreSummary(after.exported.scores), `${context}: export scores vs its own log`).toEqual(recomputed);
+      const live = z.object({ scores: z.array(TeamScore) }).parse(after.state);
+      expect(scoreSummary(live.scores), `${context}: live scores after restart vs the log`).toEqual(recomputed);
+    }
+
+    const statuses = new Set([...acknowledged.values()].map((t) => t.status));
+    console.log(`kill -9 durability: statuses acknowledged: ${[...statuses].join(', ')}`);
+    expect(statuses.has('accepted')).toBe(true);
+  }, 120_000);
+});
