@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorPayload } from './errors.js';
-import { DeviceConnection, DeviceId, DeviceType, GameState, Session, TeamId, TokenId, Transaction, VideoStatus } from './model.js';
+import { DeviceConnection, DeviceId, GameState, Session, TeamId, TokenId, Transaction, VideoStatus } from './model.js';
 
 // ---- client → server payloads -------------------------------------------------------------
 
@@ -42,12 +42,7 @@ export const GmIdentified = z.object({
 });
 export type GmIdentified = z.infer<typeof GmIdentified>;
 
-export const DeviceConnected = z.object({
-  deviceId: z.string(),
-  type: DeviceType,
-  name: z.string().optional(),
-  ipAddress: z.string().optional(),
-});
+export const DeviceConnected = DeviceConnection.pick({ deviceId: true, type: true, name: true, ipAddress: true });
 export type DeviceConnected = z.infer<typeof DeviceConnected>;
 
 export const DisconnectReason = z.enum(['timeout', 'manual', 'error']);

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceRegistry } from '../../src/domain/device-registry.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 const START = Date.UTC(2025, 0, 1, 20, 0, 0);
 
-function manualClock(start = START) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-}
+const manualClock = () => new ManualClock(START);
 
 describe('DeviceRegistry', () => {
   it('lists a connected device', () => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { contractRateLimits } from '../../src/contract/index.js';
 import { ConnectionRateLimiter, KeyedRateLimiter, TokenBucket } from '../../src/domain/rate-limit.js';
+import { ManualClock } from '../support/manual-clock.js';
 
-function manualClock(start = 1_000_000) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-}
 
 /** How many of `attempts` calls were allowed, all at the same instant. */
 function allowedOf(attempts: number, allow: () => boolean): number {
@@ -21,13 +13,13 @@ function allowedOf(attempts: number, allow: () => boolean): number {
 
 describe('TokenBucket', () => {
   it('allows a burst of its capacity, then refuses', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const bucket = new TokenBucket(3, 1000, clock);
     expect([bucket.tryTake(), bucket.tryTake(), bucket.tryTake(), bucket.tryTake()]).toEqual([true, true, true, false]);
   });
 
   it('refills continuously at capacity per interval', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const bucket = new TokenBucket(2, 1000, clock);
     expect(allowedOf(2, () => bucket.tryTake())).toBe(2);
     clock.advance(250);
@@ -38,7 +30,7 @@ describe('TokenBucket', () => {
   });
 
   it('never holds more than its capacity, however long it waited', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const bucket = new TokenBucket(3, 1000, clock);
     expect(allowedOf(3, () => bucket.tryTake())).toBe(3);
     clock.advance(3_600_000);
@@ -46,7 +38,7 @@ describe('TokenBucket', () => {
   });
 
   it('gains nothing when the clock goes backwards', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const bucket = new TokenBucket(1, 1000, clock);
     expect(bucket.tryTake()).toBe(true);
     clock.advance(-5000);
@@ -65,7 +57,7 @@ describe('ConnectionRateLimiter with the contract limits', () => {
   });
 
   it('allows 10 transaction:submit a second', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(allowedOf(15, () => limiter.allow('transaction:submit'))).toBe(10);
     clock.advance(100);
@@ -76,7 +68,7 @@ describe('ConnectionRateLimiter with the contract limits', () => {
   });
 
   it('allows one state:request every 5 seconds', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(limiter.allow('state:request')).toBe(true);
     expect(limiter.allow('state:request')).toBe(false);
@@ -88,7 +80,7 @@ describe('ConnectionRateLimiter with the contract limits', () => {
   });
 
   it('allows one heartbeat a second', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(allowedOf(3, () => limiter.allow('heartbeat'))).toBe(1);
     clock.advance(500);
@@ -98,7 +90,7 @@ describe('ConnectionRateLimiter with the contract limits', () => {
   });
 
   it('keeps the per-event limits apart', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(limiter.allow('state:request')).toBe(true);
     expect(limiter.allow('state:request')).toBe(false);
@@ -107,7 +99,7 @@ describe('ConnectionRateLimiter with the contract limits', () => {
   });
 
   it('allows 50 events a second in all, whatever they are', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(allowedOf(10, () => limiter.allow('transaction:submit'))).toBe(10);
     expect(allowedOf(39, () => limiter.allow('gm:identify'))).toBe(39);
@@ -120,20 +112,20 @@ describe('ConnectionRateLimiter with the contract limits', () => {
   });
 
   it('does not limit an event without its own limit beyond the combined one', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(allowedOf(60, () => limiter.allow('gm:identify'))).toBe(50);
   });
 
   it('counts an event refused by its own limit against the combined one', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(allowedOf(50, () => limiter.allow('heartbeat'))).toBe(1);
     expect(limiter.allow('gm:identify')).toBe(false);
   });
 
   it('takes other limits when given', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limits = { all: { count: 5, perMs: 1000 }, heartbeat: { count: 3, perMs: 1000 } };
     const heartbeats = new ConnectionRateLimiter(clock, limits);
     expect(allowedOf(4, () => heartbeats.allow('heartbeat'))).toBe(3);
@@ -144,7 +136,7 @@ describe('ConnectionRateLimiter with the contract limits', () => {
 
 describe('KeyedRateLimiter', () => {
   it('limits each key on its own', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new KeyedRateLimiter(clock, { count: 2, perMs: 1000 });
     expect(allowedOf(5, () => limiter.allow('10.0.0.1'))).toBe(2);
     expect(allowedOf(5, () => limiter.allow('10.0.0.2'))).toBe(2);
@@ -154,7 +146,7 @@ describe('KeyedRateLimiter', () => {
   });
 
   it('keeps a key while under its bound', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new KeyedRateLimiter(clock, { count: 1, perMs: 60_000 }, 2);
     expect(limiter.allow('a')).toBe(true);
     expect(limiter.allow('b')).toBe(true);
@@ -162,7 +154,7 @@ describe('KeyedRateLimiter', () => {
   });
 
   it('forgets the oldest key past its bound', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const limiter = new KeyedRateLimiter(clock, { count: 1, perMs: 60_000 }, 2);
     expect(limiter.allow('a')).toBe(true);
     expect(limiter.allow('b')).toBe(true);

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/contract/index.js';
 import { ReconnectQueue } from '../../src/domain/reconnect-queue.js';
+import { ManualClock } from '../support/manual-clock.js';
 
-function manualClock(start = 1_000_000) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-}
 
 let counter = 0;
 function envelope(): Envelope<'video:status'> {
@@ -20,7 +12,7 @@ function envelope(): Envelope<'video:status'> {
 
 describe('ReconnectQueue', () => {
   it('replays what was broadcast to the rooms of an away station, in order', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.markAway('GM_A', ['gm', 'session:s1']);
     const first = envelope();
@@ -33,7 +25,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('records nothing for other rooms', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.markAway('GM_A', ['session:s1']);
     queue.record(['session:s2'], envelope());
@@ -42,7 +34,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('records only for stations that are away', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.record(['gm'], envelope());
     queue.markAway('GM_A', ['gm']);
@@ -53,7 +45,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('keeps each away station its own list', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.markAway('GM_A', ['session:s1']);
     queue.markAway('GM_B', ['session:s2']);
@@ -66,7 +58,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('ends the absence on take', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.markAway('GM_A', ['gm']);
     expect(queue.isAway('GM_A')).toBe(true);
@@ -78,7 +70,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('replays up to 100 events, and past 100 only says it overflowed', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.markAway('GM_FULL', ['gm']);
     queue.markAway('GM_OVER', ['gm']);
@@ -91,7 +83,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('honours another capacity', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock, 30_000, 2);
     queue.markAway('GM_A', ['gm']);
     for (let i = 0; i < 3; i += 1) queue.record(['gm'], envelope());
@@ -99,7 +91,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('forgets a station 30 seconds after it went away', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.markAway('GM_A', ['gm']);
     queue.markAway('GM_B', ['gm']);
@@ -113,7 +105,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('marking away again starts a new window and an empty list', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.markAway('GM_A', ['gm']);
     queue.record(['gm'], envelope());
@@ -124,7 +116,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('follow() moves away stations from one room to another', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock);
     queue.markAway('GM_A', ['gm', 'session:s1']);
     queue.markAway('GM_B', ['gm', 'session:s9']);
@@ -138,7 +130,7 @@ describe('ReconnectQueue', () => {
   });
 
   it('prune() forgets expired stations and returns their ids', () => {
-    const clock = manualClock();
+    const clock = new ManualClock(1_000_000);
     const queue = new ReconnectQueue(clock, 10_000);
     queue.markAway('GM_A', ['gm']);
     clock.advance(5000);

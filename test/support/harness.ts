@@ -17,6 +17,7 @@ import type {
 } from '../../src/contract/index.js';
 import { startOrchestrator, type RunningOrchestrator, type Timing } from '../../src/orchestrator.js';
 import type { Clock } from '../../src/ports/clock.js';
+export { ManualClock } from './manual-clock.js';
 import type { VideoPlayer } from '../../src/ports/video-player.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
 import { NoDisplayPlayer } from '../../src/adapters/video/no-display.js';
@@ -104,16 +105,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
-/** A manual clock: time moves only when a test says so. */
-export class ManualClock implements Clock {
-  constructor(private time = Date.now()) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
 
 /** Records every envelope a client receives, in order, and waits for them with a bound. */
 export class Peer {
