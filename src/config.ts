@@ -27,6 +27,20 @@ export const ConfigSchema = z.object({
     'shared secret GM stations must present; unset: stations connect without one',
   ),
   MAX_GM_STATIONS: integer(z.number().int().min(1).max(1000).default(10)).describe('GM stations connected at once'),
+  VIDEO_PLAYER: text(z.enum(['mpv', 'none']).default('mpv')).describe(
+    '`mpv` drives the TV; `none` runs without a display (video scans are logged, GMs see an error status)',
+  ),
+  MPV_BINARY: text(z.string().default('mpv')).describe('the mpv executable'),
+  MPV_ARGS: text(z.string().default('')).describe(
+    'extra mpv arguments, separated by spaces (the Pi image sets DRM/KMS output and hardware decoding here)',
+  ),
+  MPV_SOCKET: text(z.string().optional()).describe("mpv's IPC socket; unset: `mpv.sock` in DATA_DIR"),
+  IDLE_MEDIA: text(z.string().default('idle.png')).describe(
+    'image or looping clip under MEDIA_DIR shown between videos; `none` for a black screen',
+  ),
+  VIDEO_BUSY_POLICY: text(z.enum(['reject', 'queue']).default('reject')).describe(
+    'a player scan of a video while another plays: `reject` (409 VIDEO_BUSY) or `queue`',
+  ),
   LOG_LEVEL: text(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')).describe(
     'pino log level',
   ),
@@ -38,7 +52,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const PATH_KEYS = ['DATA_DIR', 'TOKENS_FILE', 'MEDIA_DIR', 'SCORING_FILE'] as const;
+const PATH_KEYS = ['DATA_DIR', 'TOKENS_FILE', 'MEDIA_DIR', 'SCORING_FILE', 'MPV_SOCKET'] as const;
 
 /**
  * Environment variables overlaid by the JSON file named by `--config FILE` or CONFIG_FILE.

@@ -1,18 +1,23 @@
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { MpvMissingError, MpvProcess } from './adapters/mpv/mpv-process.js';
+import { MpvPlayer } from './adapters/mpv/mpv-player.js';
+import { checkVideos, loadScoringRules, loadTokenCatalog } from './adapters/show-files.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
-import { loadScoringRules, loadTokenCatalog, missingVideos } from './adapters/show-files.js';
+import { MediaFolder } from './adapters/video/media-folder.js';
 import { NoDisplayPlayer } from './adapters/video/no-display.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { startOrchestrator } from './orchestrator.js';
+import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
 
 /** The checkout (or install) folder: relative paths in the configuration start here. */
 const baseDir = fileURLToPath(new URL('../..', import.meta.url));
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig({ env: process.env, argv: process.argv.slice(2), baseDir });
   } catch (error) {
@@ -23,8 +28,9 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL, base: { app: 'orchestrator' } });
 
   const catalog = loadTokenCatalog(config.TOKENS_FILE, loadScoringRules(config.SCORING_FILE));
+  const media = new MediaFolder(config.MEDIA_DIR);
+  const { missing } = checkVideos(catalog, media);
   logger.info({ file: config.TOKENS_FILE, tokens: catalog.size }, 'tokens loaded');
-  const missing = missingVideos(catalog, config.MEDIA_DIR);
   if (missing.length > 0) logger.warn({ mediaDir: config.MEDIA_DIR, missing }, 'videos named by tokens are missing');
 
   const store = new SqliteStore(join(config.DATA_DIR, 'orchestrator.db'));
@@ -32,13 +38,10 @@ async function main(): Promise<void> {
     settings: store,
     password: config.ADMIN_PASSWORD,
     announceGeneratedPassword: (password) => {
-      process.stdout.write(
-        `\n  Admin password (shown once; set ADMIN_PASSWORD to choose your own): ${password}\n\n`,
-      );
+      process.stdout.write(`\n  Admin password (shown once; set ADMIN_PASSWORD to choose your own): ${password}\n\n`);
     },
   });
-  const video = new NoDisplayPlayer();
-  logger.warn({ component: 'video' }, 'no video display driven by this build: video tokens are logged, not played');
+  const video = await startVideoPlayer(config, media, logger);
 
   const orchestrator = await startOrchestrator({
     host: config.HOST,
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
     store,
     catalog,
     video,
+    media,
+    videoBusyPolicy: config.VIDEO_BUSY_POLICY,
     adminAuth,
     logger,
   });
@@ -70,6 +75,42 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The TV: mpv when configured and installed, otherwise no display (everything else works). */
+async function startVideoPlayer(config: Config, media: MediaFolder, logger: Logger): Promise<VideoPlayer> {
+  const log = logger.child({ component: 'video' });
+  if (config.VIDEO_PLAYER === 'none') {
+    log.warn('VIDEO_PLAYER=none: no display is driven; video scans are logged and reported as errors to GMs');
+    return new NoDisplayPlayer();
+  }
+  let idleMedia: string | undefined;
+  if (config.IDLE_MEDIA !== 'none') {
+    idleMedia = media.resolve(config.IDLE_MEDIA);
+    if (!existsSync(idleMedia)) {
+      log.warn({ idleMedia }, 'IDLE_MEDIA not found: the TV shows black between videos');
+      idleMedia = undefined;
+    }
+  }
+  const player = new MpvPlayer({
+    process: new MpvProcess({
+      binary: config.MPV_BINARY,
+      socketPath: config.MPV_SOCKET ?? join(config.DATA_DIR, 'mpv.sock'),
+      pidFile: join(config.DATA_DIR, 'mpv.pid'),
+      extraArgs: config.MPV_ARGS.split(/\s+/).filter((arg) => arg !== ''),
+      logger,
+    }),
+    idleMedia,
+    logger,
+  });
+  try {
+    await player.start();
+    return player;
+  } catch (error) {
+    if (!(error instanceof MpvMissingError)) throw error;
+    log.error(`${error.message}. Running without a display until then.`);
+    return new NoDisplayPlayer();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -8,8 +8,10 @@ import { Game } from './domain/game.js';
 import { ReconnectQueue } from './domain/reconnect-queue.js';
 import { Show } from './domain/show.js';
 import type { TokenCatalog } from './domain/token-catalog.js';
+import { VideoQueue, type BusyPolicy } from './domain/video-queue.js';
 import { systemClock, type Clock } from './ports/clock.js';
-import type { GameStore } from './ports/store.js';
+import type { MediaLibrary } from './ports/media-library.js';
+import type { GameStore, VideoQueueStore } from './ports/store.js';
 import type { VideoPlayer } from './ports/video-player.js';
 import type { AdminAuth } from './transport/admin-auth.js';
 import { createHttpApp } from './transport/http/http-app.js';
@@ -46,9 +48,12 @@ export interface OrchestratorDeps {
   port: number;
   maxStations: number;
   stationToken: string | undefined;
-  store: GameStore;
+  store: GameStore & VideoQueueStore;
   catalog: TokenCatalog;
+  /** The TV, already started. */
   video: VideoPlayer;
+  media: MediaLibrary;
+  videoBusyPolicy: BusyPolicy;
   adminAuth: AdminAuth;
   logger: Logger;
   clock?: Clock;
@@ -93,6 +98,14 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
     game,
     devices: new DeviceRegistry(clock, timing.reconnectWindowMs),
     video: deps.video,
+    videoQueue: new VideoQueue({
+      player: deps.video,
+      store: deps.store,
+      media: deps.media,
+      clock,
+      newId: randomUUID,
+      busyPolicy: deps.videoBusyPolicy,
+    }),
     notifier: broadcaster,
     playerTimeoutMs: timing.playerTimeoutMs,
   });

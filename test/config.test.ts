@@ -40,6 +40,11 @@ describe('parseConfig', () => {
       MEDIA_DIR: join(BASE, 'demo/media'),
       MAX_GM_STATIONS: 10,
       LOG_LEVEL: 'info',
+      VIDEO_PLAYER: 'mpv',
+      MPV_BINARY: 'mpv',
+      MPV_ARGS: '',
+      IDLE_MEDIA: 'idle.png',
+      VIDEO_BUSY_POLICY: 'reject',
     });
   });
 

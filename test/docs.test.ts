@@ -18,7 +18,7 @@ describe('generated documentation', () => {
 
   it('the contract publishes every client and server event of the spec', () => {
     const doc = contractDocument();
-    expect(Object.keys(doc.socketIo.clientEvents).sort()).toEqual(['gm:identify', 'heartbeat', 'state:request', 'transaction:submit']);
+    expect(Object.keys(doc.socketIo.clientEvents).sort()).toEqual(['gm:identify', 'heartbeat', 'state:request', 'transaction:submit', 'video:control']);
     expect(Object.keys(doc.socketIo.serverEvents).sort()).toEqual([
       'device:connected',
       'device:disconnected',
@@ -29,6 +29,6 @@ describe('generated documentation', () => {
       'transaction:new',
       'video:status',
     ]);
-    expect(doc.errorCodes).toEqual(expect.arrayContaining(['AUTH_REQUIRED', 'INVALID_TOKEN', 'SESSION_NOT_FOUND', 'DEVICE_LIMIT', 'INVALID_DATA', 'SERVER_ERROR', 'RATE_LIMITED']));
+    expect(doc.errorCodes).toEqual(expect.arrayContaining(['AUTH_REQUIRED', 'INVALID_TOKEN', 'SESSION_NOT_FOUND', 'DEVICE_LIMIT', 'INVALID_DATA', 'SERVER_ERROR', 'RATE_LIMITED', 'VIDEO_BUSY']));
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { ScoringFile, TokensFile } from '../contract/index.js';
 import { scoringRulesFrom, type ScoringRules } from '../domain/scoring.js';
 import { TokenCatalog } from '../domain/token-catalog.js';
+import type { MediaLibrary } from '../ports/media-library.js';
 
 export class ShowFileError extends Error {
   override name = 'ShowFileError';
@@ -45,9 +45,21 @@ export function loadTokenCatalog(file: string, rules: ScoringRules): TokenCatalo
   }
 }
 
-/** Videos the tokens name that are not in the media folder (reported, not fatal). */
-export function missingVideos(catalog: TokenCatalog, mediaDir: string): string[] {
-  return catalog
-    .list()
-    .flatMap((token) => (token.video === undefined || existsSync(join(mediaDir, token.video)) ? [] : [token.video]));
+/**
+ * Checks every video a token names: one outside the media folder (a symlink leading out
+ * included) stops the start; missing files are returned to be reported.
+ */
+export function checkVideos(catalog: TokenCatalog, media: MediaLibrary): { missing: string[] } {
+  const missing: string[] = [];
+  for (const token of catalog.list()) {
+    if (token.video === undefined) continue;
+    let path: string;
+    try {
+      path = media.resolve(token.video);
+    } catch (error) {
+      throw new ShowFileError(`token ${JSON.stringify(token.id)}: video: ${(error as Error).message}`);
+    }
+    if (!existsSync(path)) missing.push(token.video);
+  }
+  return { missing };
 }

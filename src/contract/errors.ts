@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Error codes of the contract. The first six are the spec's table; RATE_LIMITED and
- * NOT_FOUND are additions (an event over its rate limit, an HTTP route that does not exist).
+ * Error codes of the contract. The first six are the spec's table; the others are additions:
+ * RATE_LIMITED (an event over its rate limit), NOT_FOUND (no such HTTP route) and VIDEO_BUSY
+ * (a player scan of a video while another one plays).
  */
 export const ErrorCode = z.enum([
   'AUTH_REQUIRED',
@@ -13,6 +14,7 @@ export const ErrorCode = z.enum([
   'SERVER_ERROR',
   'RATE_LIMITED',
   'NOT_FOUND',
+  'VIDEO_BUSY',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -33,6 +35,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   SERVER_ERROR: 500,
   RATE_LIMITED: 429,
   NOT_FOUND: 404,
+  VIDEO_BUSY: 409,
 };
 
 /** A failure with a contract code; every transport turns it into its own error reply. */
@@ -40,13 +43,20 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
   readonly httpStatus: number;
+  /** Fields an HTTP reply carries beside `{code, message}` (a scan's `status`). */
+  readonly extra: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: { details?: unknown; httpStatus?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: unknown; httpStatus?: number; extra?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.details = options.details;
     this.httpStatus = options.httpStatus ?? httpStatusOf[code];
+    this.extra = options.extra ?? {};
   }
 
   toPayload(): ErrorPayload {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorPayload } from './errors.js';
+import { VideoControl, VideoOverview } from './http.js';
 import { DeviceConnection, DeviceId, GameState, Session, TeamId, TokenId, Transaction, VideoStatus } from './model.js';
 
 // ---- client → server payloads -------------------------------------------------------------
@@ -29,6 +30,8 @@ export const clientEventSchemas = {
   'state:request': StateRequest,
   'transaction:submit': TransactionSubmit,
   heartbeat: Heartbeat,
+  /** Admin connections only: the same commands as `POST /api/video`. */
+  'video:control': VideoControl,
 } as const;
 export type ClientEventName = keyof typeof clientEventSchemas;
 export const clientEventNames = Object.keys(clientEventSchemas) as ClientEventName[];
@@ -95,6 +98,7 @@ export const ackDataSchemas = {
   'state:request': z.object({ event: z.literal('sync:full') }),
   'transaction:submit': Transaction,
   heartbeat: z.object({ stationId: z.string(), serverTime: z.iso.datetime() }),
+  'video:control': VideoOverview,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 export type AckData<E extends ClientEventName> = z.infer<(typeof ackDataSchemas)[E]>;
 

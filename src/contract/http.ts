@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeviceId, SessionStatus, TokenId } from './model.js';
+import { DeviceId, SessionStatus, TokenId, VideoItem, VideoStatus } from './model.js';
 
 /** Bodies and queries of the HTTP API. Responses reuse the model schemas. */
 
@@ -24,3 +24,17 @@ export type PlayerScanResponse = z.infer<typeof PlayerScanResponse>;
 export const PlayerHeartbeatRequest = z.object({ deviceId: DeviceId });
 
 export const HealthResponse = z.object({ status: z.literal('ok') });
+
+/** Admin video controls, over HTTP (`POST /api/video`) and the admin socket (`video:control`). */
+export const VideoControl = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('play'), tokenId: TokenId }),
+  z.object({ action: z.enum(['pause', 'resume', 'stop', 'skip']) }),
+]);
+export type VideoControl = z.infer<typeof VideoControl>;
+
+export const VideoOverview = z.object({
+  status: VideoStatus,
+  current: VideoItem.optional(),
+  queue: z.array(VideoItem),
+});
+export type VideoOverview = z.infer<typeof VideoOverview>;

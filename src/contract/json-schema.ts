@@ -11,6 +11,8 @@ import {
   PlayerScanRequest,
   PlayerScanResponse,
   UpdateSessionRequest,
+  VideoControl,
+  VideoOverview,
 } from './http.js';
 import { DeviceConnection, GameState, PlayerScan, Session, ShowToken, TeamScore, Transaction, VideoStatus } from './model.js';
 import { contractRateLimits } from './rate-limits.js';
@@ -64,8 +66,14 @@ export function contractDocument() {
         query: input(ExportQuery),
         response: output(z.object({ session: Session, scores: z.array(TeamScore), transactions: z.array(Transaction), playerScans: z.array(PlayerScan) })),
       },
-      'POST /api/scan': { body: input(PlayerScanRequest), response: output(PlayerScanResponse) },
+      'POST /api/scan': {
+        body: input(PlayerScanRequest),
+        response: output(PlayerScanResponse),
+        busy: output(ErrorPayload.extend({ code: z.literal('VIDEO_BUSY'), status: z.literal('rejected') })),
+      },
       'POST /api/heartbeat': { body: input(PlayerHeartbeatRequest) },
+      'GET /api/video': { admin: true, response: output(VideoOverview) },
+      'POST /api/video': { admin: true, body: input(VideoControl), response: output(VideoOverview) },
       'POST /api/reset': { admin: true, response: output(Session) },
       error: output(ErrorPayload),
     },

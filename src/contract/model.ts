@@ -52,10 +52,38 @@ export const SystemStatus = z.object({
 });
 export type SystemStatus = z.infer<typeof SystemStatus>;
 
+/** The clip on the TV: who asked for it and when it should end. */
+export const CurrentVideo = z.object({
+  tokenId: z.string(),
+  startTime: IsoTimestamp,
+  expectedEndTime: IsoTimestamp.optional(),
+  requestedBy: z.string(),
+});
+export type CurrentVideo = z.infer<typeof CurrentVideo>;
+
+export const VideoItemStatus = z.enum(['queued', 'playing', 'completed', 'failed', 'skipped', 'stopped']);
+export type VideoItemStatus = z.infer<typeof VideoItemStatus>;
+
+/** One request to play a token's clip, kept in the store until it has played. */
+export const VideoItem = z.object({
+  id: z.string(),
+  tokenId: z.string(),
+  video: z.string(),
+  requestedBy: z.string(),
+  status: VideoItemStatus,
+  reason: z.string().optional(),
+  requestedAt: IsoTimestamp,
+  startedAt: IsoTimestamp.optional(),
+  endedAt: IsoTimestamp.optional(),
+});
+export type VideoItem = z.infer<typeof VideoItem>;
+
 export const GameState = z.object({
   sessionId: z.string().nullable(),
   lastUpdate: IsoTimestamp,
-  currentVideo: VideoStatus.optional(),
+  /** The latest `video:status`, so a station that just connected knows what the TV shows. */
+  video: VideoStatus,
+  currentVideo: CurrentVideo.optional(),
   scores: z.array(TeamScore),
   recentTransactions: z.array(Transaction),
   systemStatus: SystemStatus,

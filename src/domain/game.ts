@@ -1,5 +1,6 @@
 import {
   AppError,
+  type CurrentVideo,
   type GameState,
   type PlayerScan,
   type Session,
@@ -55,6 +56,7 @@ export class Game {
   private recent: Transaction[] = [];
   private counts = { transactions: 0, accepted: 0, playerScans: 0 };
   private video: VideoStatus = { status: 'idle' };
+  private currentVideo: CurrentVideo | undefined;
   private system: SystemStatus = { orchestratorOnline: true, videoDisplayReady: false };
   private lastUpdate: string;
 
@@ -176,9 +178,15 @@ export class Game {
     };
   }
 
+  /** The TV's latest status. */
   setVideoStatus(status: VideoStatus): void {
     this.video = status;
     this.touch();
+  }
+
+  /** The clip on the TV, if any. */
+  setCurrentVideo(current: CurrentVideo | undefined): void {
+    this.currentVideo = current;
   }
 
   setSystemStatus(status: Partial<SystemStatus>): void {
@@ -190,7 +198,8 @@ export class Game {
     return {
       sessionId: this.current?.id ?? null,
       lastUpdate: this.lastUpdate,
-      currentVideo: this.video,
+      video: this.video,
+      ...(this.currentVideo ? { currentVideo: this.currentVideo } : {}),
       scores: this.board.scores(),
       recentTransactions: this.recent.slice(-RECENT_IN_STATE),
       systemStatus: this.system,

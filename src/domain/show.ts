@@ -10,10 +10,12 @@ import type {
   TransactionSubmit,
   VideoStatus,
 } from '../contract/index.js';
+import { AppError, type VideoControl, type VideoOverview } from '../contract/index.js';
 import type { ShowNotifier } from '../ports/notifier.js';
 import type { VideoPlayer } from '../ports/video-player.js';
 import { DeviceRegistry, type DeviceInfo } from './device-registry.js';
 import type { Game, SessionArchive, SubmitOutcome } from './game.js';
+import type { VideoQueue } from './video-queue.js';
 
 export type ResetSource = 'admin' | 'button';
 
@@ -21,6 +23,7 @@ export interface ShowDeps {
   game: Game;
   devices: DeviceRegistry;
   video: VideoPlayer;
+  videoQueue: VideoQueue;
   notifier: ShowNotifier;
   /** Player scanners silent this long are reported disconnected (`timeout`). */
   playerTimeoutMs?: number;
@@ -46,8 +49,11 @@ export class Show {
     deps.video.onStatus((status) => this.videoStatusChanged(status));
   }
 
+  /** Resumes or starts the session, then whatever the video queue left unfinished. */
   start(): Session {
-    return this.game.start();
+    const session = this.game.start();
+    this.deps.videoQueue.restore();
+    return session;
   }
 
   get session(): Session | undefined {
@@ -111,16 +117,56 @@ export class Show {
   /** Ends the game and starts a fresh one: the one reset the admin route and the button share. */
   reset(_source: ResetSource): Session {
     const previous = this.game.session?.id;
-    this.deps.video.clear();
+    this.deps.videoQueue.stop();
     const session = this.game.startSession();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'reset');
     this.notifier.stateChanged(this.currentState);
     return session;
   }
 
+  /**
+   * A player scanner's scan: logged, and a video token's clip is played (each scan plays it
+   * again). While another clip plays the busy policy may refuse it with VIDEO_BUSY.
+   */
   playerScan(tokenId: string, deviceId: string, ipAddress?: string): PlayerScan {
     this.deviceSeen(deviceId, { type: 'player', ipAddress });
-    return this.game.recordPlayerScan(tokenId, deviceId);
+    const scan = this.game.recordPlayerScan(tokenId, deviceId);
+    const video = this.game.catalog.get(tokenId)?.video;
+    if (video !== undefined) this.deps.videoQueue.requestFromScan(scan.tokenId, video, `player:${deviceId}`);
+    return scan;
+  }
+
+  /** An admin's video command. */
+  controlVideo(command: VideoControl): VideoOverview {
+    const queue = this.deps.videoQueue;
+    switch (command.action) {
+      case 'play': {
+        const token = this.game.catalog.get(command.tokenId);
+        if (!token) throw new AppError('INVALID_DATA', 'unknown token', { httpStatus: 404, details: [{ field: 'tokenId', message: 'unknown token' }] });
+        if (token.video === undefined) {
+          throw new AppError('INVALID_DATA', `token ${token.id} has no video`, { details: [{ field: 'tokenId', message: 'has no video' }] });
+        }
+        queue.enqueue(token.id, token.video, 'admin');
+        break;
+      }
+      case 'pause':
+        queue.pause();
+        break;
+      case 'resume':
+        queue.resume();
+        break;
+      case 'stop':
+        queue.stop();
+        break;
+      case 'skip':
+        queue.skip();
+        break;
+    }
+    return queue.overview();
+  }
+
+  videoOverview(): VideoOverview {
+    return this.deps.videoQueue.overview();
   }
 
   playerHeartbeat(deviceId: string, ipAddress?: string): void {
@@ -164,10 +210,19 @@ export class Show {
     }
   }
 
+  /**
+   * The TV's status goes out first; only then may the queue react (starting the next clip
+   * emits its `loading`), so stations see the statuses in the order they happened.
+   */
   private videoStatusChanged(status: VideoStatus): void {
+    const queue = this.deps.videoQueue;
     this.game.setVideoStatus(status);
+    this.game.setCurrentVideo(queue.currentVideo());
+    this.game.setSystemStatus({ videoDisplayReady: this.deps.video.displayReady });
     this.notifier.videoStatus(status);
     this.notifier.stateChanged(this.currentState);
+    queue.statusChanged(status);
+    this.game.setCurrentVideo(queue.currentVideo());
   }
 }
 

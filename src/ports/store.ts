@@ -1,4 +1,4 @@
-import type { PlayerScan, Session, Transaction } from '../contract/index.js';
+import type { PlayerScan, Session, Transaction, VideoItem } from '../contract/index.js';
 
 /** A session as stored; the counts of `Session` are derived from the logs. */
 export type SessionRecord = Omit<Session, 'transactionCount' | 'acceptedCount' | 'playerScanCount'>;
@@ -26,4 +26,11 @@ export interface GameStore {
 export interface SettingsStore {
   getSetting(key: string): string | undefined;
   setSetting(key: string, value: string): void;
+}
+
+/** The video queue's items, kept so that a restart resumes what was asked for. */
+export interface VideoQueueStore {
+  saveVideoItem(item: VideoItem): void;
+  /** Items still queued or playing, in request order. */
+  unfinishedVideoItems(): VideoItem[];
 }

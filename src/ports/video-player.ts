@@ -6,13 +6,22 @@ export interface PlayRequest {
   file: string;
 }
 
-/** The venue TV. The mpv adapter implements it; tests use a fake. */
+/**
+ * The venue TV. It plays one clip at a time and reports what happens to it as contract
+ * statuses: `loading`, `playing` (with duration and progress), `paused`, then `completed`
+ * or `error`, then `idle` once the idle screen is back. The mpv adapter implements it;
+ * tests of the logic above it use a fake.
+ */
 export interface VideoPlayer {
-  /** Whether a display is driven at all (`VIDEO_PLAYER=none` says no). */
+  /** Whether a display is being driven right now. */
   readonly displayReady: boolean;
+  start(): Promise<void>;
+  /** Plays a clip, replacing whatever plays. */
   play(request: PlayRequest): void;
-  /** Stops what plays, drops anything queued and returns to the idle screen. */
-  clear(): void;
+  pause(): void;
+  resume(): void;
+  /** Stops what plays and returns to the idle screen (no `completed`). */
+  stop(): void;
   onStatus(listener: (status: VideoStatus) => void): void;
   close(): Promise<void>;
 }

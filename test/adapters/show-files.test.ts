@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadScoringRules, loadTokenCatalog, missingVideos, ShowFileError } from '../../src/adapters/show-files.js';
+import { loadScoringRules, loadTokenCatalog, checkVideos, ShowFileError } from '../../src/adapters/show-files.js';
+import { MediaFolder } from '../../src/adapters/video/media-folder.js';
 import { defaultScoringRules, tokenValue } from '../../src/domain/scoring.js';
+import type { TokenCatalog } from '../../src/domain/token-catalog.js';
 
 const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 const DEMO_TOKENS = fileURLToPath(new URL('../../demo/tokens.json', import.meta.url));
@@ -177,7 +179,9 @@ describe('loadScoringRules', () => {
   });
 });
 
-describe('missingVideos', () => {
+describe('checkVideos', () => {
+  const missingVideos = (catalog: TokenCatalog, folder: string) => checkVideos(catalog, new MediaFolder(folder)).missing;
+
   it('finds every video of the demo show in its media folder', () => {
     const catalog = loadTokenCatalog(DEMO_TOKENS, defaultScoringRules);
     expect(catalog.list().filter((t) => t.video !== undefined)).toHaveLength(4);
@@ -200,5 +204,17 @@ describe('missingVideos', () => {
     rmSync(join(media, 'a.mp4'));
     expect(missingVideos(catalog, media)).toEqual(['a.mp4']);
     expect(missingVideos(catalog, join(dir, 'no-such-folder'))).toEqual(['a.mp4', 'sub/b.mp4']);
+  });
+
+  it('stops the start when a video is a symlink leading out of the media folder, naming the token', () => {
+    const media = join(dir, 'media');
+    mkdirSync(media, { recursive: true });
+    writeFileSync(join(dir, 'secret.mp4'), 'outside');
+    symlinkSync(join(dir, 'secret.mp4'), join(media, 'escape.mp4'));
+    const file = writeJson('tokens.json', { sneaky: { ...goodEntry('sneaky'), video: 'escape.mp4' } });
+    const catalog = loadTokenCatalog(file, defaultScoringRules);
+    const error = showFileError(() => checkVideos(catalog, new MediaFolder(media)));
+    expect(error.message).toContain('sneaky');
+    expect(error.message).toContain('video');
   });
 });

@@ -21,6 +21,8 @@ export { ManualClock } from './manual-clock.js';
 import type { VideoPlayer } from '../../src/ports/video-player.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
 import { NoDisplayPlayer } from '../../src/adapters/video/no-display.js';
+import { MediaFolder } from '../../src/adapters/video/media-folder.js';
+import type { BusyPolicy } from '../../src/domain/video-queue.js';
 
 export const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 export const ADMIN_PASSWORD = 'correct horse battery';
@@ -35,6 +37,8 @@ export interface TestServerOptions {
   clock?: Clock;
   timing?: Partial<Timing>;
   video?: VideoPlayer;
+  mediaDir?: string;
+  videoBusyPolicy?: BusyPolicy;
 }
 
 export interface TestServer {
@@ -71,6 +75,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     store,
     catalog: loadTokenCatalog(options.tokensFile ?? FIXTURE_TOKENS, loadScoringRules(undefined)),
     video: options.video ?? new NoDisplayPlayer(),
+    media: new MediaFolder(options.mediaDir ?? dataDir),
+    videoBusyPolicy: options.videoBusyPolicy ?? 'reject',
     adminAuth,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -40,6 +40,21 @@ export const migrations: readonly string[] = [
     value  TEXT NOT NULL
   );
   `,
+  `
+  CREATE TABLE video_items (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            TEXT NOT NULL UNIQUE,
+    token_id      TEXT NOT NULL,
+    video         TEXT NOT NULL,
+    requested_by  TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('queued', 'playing', 'completed', 'failed', 'skipped', 'stopped')),
+    reason        TEXT,
+    requested_at  TEXT NOT NULL,
+    started_at    TEXT,
+    ended_at      TEXT
+  );
+  CREATE INDEX video_items_unfinished ON video_items(status, seq);
+  `,
 ];
 
 export function migrate(db: Database): number {

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { PlayerScan, Session, Transaction } from '../../contract/index.js';
-import type { GameStore, SessionRecord, SettingsStore } from '../../ports/store.js';
+import type { PlayerScan, Session, Transaction, VideoItem } from '../../contract/index.js';
+import type { GameStore, SessionRecord, SettingsStore, VideoQueueStore } from '../../ports/store.js';
 import { migrate } from './migrations.js';
 
 interface SessionRow {
@@ -76,6 +76,32 @@ function transactionOf(row: TransactionRow): Transaction {
   };
 }
 
+interface VideoItemRow {
+  id: string;
+  token_id: string;
+  video: string;
+  requested_by: string;
+  status: VideoItem['status'];
+  reason: string | null;
+  requested_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+function videoItemOf(row: VideoItemRow): VideoItem {
+  return {
+    id: row.id,
+    tokenId: row.token_id,
+    video: row.video,
+    requestedBy: row.requested_by,
+    status: row.status,
+    ...(row.reason === null ? {} : { reason: row.reason }),
+    requestedAt: row.requested_at,
+    ...(row.started_at === null ? {} : { startedAt: row.started_at }),
+    ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
+  };
+}
+
 function sessionParams(session: SessionRecord) {
   return { ...session, endTime: session.endTime ?? null };
 }
@@ -84,7 +110,7 @@ function sessionParams(session: SessionRecord) {
  * The game log in one SQLite file. WAL with synchronous=FULL: a write has reached the disk
  * when the call returns, so what the server acknowledges survives a power cut or `kill -9`.
  */
-export class SqliteStore implements GameStore, SettingsStore {
+export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
   private readonly db: Database.Database;
   private readonly statements;
 
@@ -122,6 +148,15 @@ export class SqliteStore implements GameStore, SettingsStore {
       playerScans: db.prepare<[string], PlayerScanRow>(`SELECT * FROM player_scans WHERE session_id = ? ORDER BY seq`),
       sessions: db.prepare<[], SessionCountsRow>(`${SESSION_WITH_COUNTS} ORDER BY s.start_time DESC, s.rowid DESC`),
       session: db.prepare<[string], SessionCountsRow>(`${SESSION_WITH_COUNTS} WHERE s.id = ?`),
+      saveVideoItem: db.prepare(
+        `INSERT INTO video_items (id, token_id, video, requested_by, status, reason, requested_at, started_at, ended_at)
+         VALUES (@id, @tokenId, @video, @requestedBy, @status, @reason, @requestedAt, @startedAt, @endedAt)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+           started_at = excluded.started_at, ended_at = excluded.ended_at`,
+      ),
+      unfinishedVideoItems: db.prepare<[], VideoItemRow>(
+        `SELECT * FROM video_items WHERE status IN ('queued', 'playing') ORDER BY seq`,
+      ),
       getSetting: db.prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
       setSetting: db.prepare(
         `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
@@ -174,6 +209,19 @@ export class SqliteStore implements GameStore, SettingsStore {
   session(id: string): Session | undefined {
     const row = this.statements.session.get(id);
     return row && sessionWithCounts(row);
+  }
+
+  saveVideoItem(item: VideoItem): void {
+    this.statements.saveVideoItem.run({
+      ...item,
+      reason: item.reason ?? null,
+      startedAt: item.startedAt ?? null,
+      endedAt: item.endedAt ?? null,
+    });
+  }
+
+  unfinishedVideoItems(): VideoItem[] {
+    return this.statements.unfinishedVideoItems.all().map(videoItemOf);
   }
 
   getSetting(key: string): string | undefined {

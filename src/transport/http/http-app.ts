@@ -10,6 +10,7 @@ import {
   PlayerHeartbeatRequest,
   PlayerScanRequest,
   UpdateSessionRequest,
+  VideoControl,
   type LoginResponse,
   type PlayerScanResponse,
 } from '../../contract/index.js';
@@ -125,6 +126,14 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.json({ status: 'ok' });
   });
 
+  app.get('/api/video', requireAdmin, (_req, res) => {
+    res.json(show.videoOverview());
+  });
+
+  app.post('/api/video', requireAdmin, (req, res) => {
+    res.json(show.controlVideo(parseOrThrow(VideoControl, req.body, 'video command')));
+  });
+
   app.post('/api/reset', requireAdmin, (_req, res) => {
     const session = show.reset('admin');
     log.warn({ sessionId: session.id }, 'game reset by admin');
@@ -137,7 +146,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const failure = bodyParserError(error) ?? toAppError(error, log);
-    res.status(failure.httpStatus).json(failure.toPayload());
+    res.status(failure.httpStatus).json({ ...failure.toPayload(), ...failure.extra });
   });
   return app;
 }

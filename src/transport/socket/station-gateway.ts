@@ -95,9 +95,7 @@ export class StationGateway {
     const ack = takeAck(args);
     try {
       if (!limiter.allow(event)) throw rateLimited();
-      if (event !== 'gm:identify' && socket.data.stationId === undefined && !(socket.data.isAdmin && event === 'state:request')) {
-        throw new AppError('AUTH_REQUIRED', `identify with gm:identify before ${event}`);
-      }
+      this.authorize(socket, event);
       const data = parseOrThrow(clientEventSchemas[event], unwrap(event, args[0]), event);
       const handler = this.handlers[event] as (socket: StationSocket, data: unknown) => unknown;
       const result = handler(socket, data);
@@ -107,6 +105,17 @@ export class StationGateway {
       this.fail(socket, failure, ack);
       if (failure.code === 'DEVICE_LIMIT') socket.disconnect(true);
     }
+  }
+
+  /** Stations must identify first; admin connections may ask for state and control the video. */
+  private authorize(socket: StationSocket, event: ClientEventName): void {
+    if (event === 'video:control') {
+      if (!socket.data.isAdmin) throw new AppError('AUTH_REQUIRED', 'video:control needs an admin connection');
+      return;
+    }
+    if (event === 'gm:identify' || socket.data.stationId !== undefined) return;
+    if (socket.data.isAdmin && event === 'state:request') return;
+    throw new AppError('AUTH_REQUIRED', `identify with gm:identify before ${event}`);
   }
 
   private fail(socket: StationSocket, error: AppError, ack: ((response: AckResponse) => void) | undefined): void {
@@ -154,6 +163,7 @@ export class StationGateway {
       return { event: 'sync:full' as const };
     },
     'transaction:submit': (_socket, data) => this.deps.show.submitTransaction(data).transaction,
+    'video:control': (_socket, data) => this.deps.show.controlVideo(data),
     heartbeat: (socket, data) => {
       if (data.stationId !== socket.data.stationId) {
         throw new AppError('INVALID_DATA', 'heartbeat stationId does not match the identified station', {
