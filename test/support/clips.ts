@@ -9,7 +9,7 @@ export interface Clips {
   short: string;
   /** Random bytes named .mp4. */
   corrupt: string;
-  /** A valid clip cut off in the middle of its media data. */
+  /** A valid clip cut off in the middle of its media data: it starts, then ends early. */
   truncated: string;
   idle: string;
 }
@@ -18,11 +18,13 @@ function ffmpeg(args: string[]): void {
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/** An H.264 + AAC clip with its index at the front, so a cut-off copy still starts playing. */
 function clip(file: string, seconds: number): void {
   ffmpeg([
     '-f', 'lavfi', '-i', `testsrc2=size=160x90:rate=25:duration=${seconds}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
+    '-movflags', '+faststart', file,
   ]);
 }
 

@@ -17,7 +17,7 @@ describe('public routes', () => {
     expect(GameState.parse(state.body).sessionId).toBe(server.orchestrator.show.session?.id);
     const tokens = await api(server.url, 'GET', '/api/tokens');
     const list = ShowToken.array().parse(tokens.body);
-    expect(list).toHaveLength(12);
+    expect(list).toHaveLength(14);
     expect(list.find((t) => t.id === 'tok002')).toMatchObject({ value: 75000, video: 'tok002.mp4' });
     const session = await api(server.url, 'GET', '/api/session');
     expect(Session.parse(session.body).status).toBe('active');
