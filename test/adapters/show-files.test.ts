@@ -43,7 +43,7 @@ function showFileError(action: () => unknown): ShowFileError {
 describe('loadTokenCatalog', () => {
   it('loads the test fixture with its values and groups', () => {
     const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
-    expect(catalog.size).toBe(12);
+    expect(catalog.size).toBe(14);
     expect(
       ['tok001', 'tok002', 'tok003', 'tok004', 'tok005', 'tok006'].map((id) => [catalog.get(id)?.id, catalog.get(id)?.value]),
     ).toEqual([

@@ -105,6 +105,8 @@ function spawnServer(dir: string, children: ServerProcess[]): Promise<RunningSer
       TOKENS_FILE: join(dir, 'tokens.json'),
       ADMIN_PASSWORD,
       LOG_LEVEL: 'info',
+      // This test is about the store; an mpv child would outlive each SIGKILLed server.
+      VIDEO_PLAYER: 'none',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
