@@ -38,6 +38,17 @@ export const ConfigSchema = z.object({
   IDLE_MEDIA: text(z.string().default('idle.png')).describe(
     'image or looping clip under MEDIA_DIR shown between videos; `none` for a black screen',
   ),
+  VIDEO_OUTPUT: text(z.enum(['auto', 'drm', 'window']).default('auto')).describe(
+    '`drm`: full-screen through DRM/KMS without a desktop (the Pi); `window`: mpv picks its output (a desktop); `auto`: `drm` on a Raspberry Pi without a desktop session',
+  ),
+  DISPLAY_MODE: text(z.string().regex(/^\d+x\d+(@\d+(\.\d+)?)?$/, 'must look like 1920x1080@60').default('1920x1080@60')).describe(
+    'the TV mode pinned with DRM output',
+  ),
+  IDLE_TEXT: text(z.string().max(300).default('GM stations: {url}   ·   {session}')).describe(
+    'text on the idle screen; `{url}`, `{ssid}` and `{session}` are filled in; `none` for no text',
+  ),
+  WIFI_SSID: text(z.string().max(64).optional()).describe("the hotspot's name, for `{ssid}` in IDLE_TEXT"),
+  HOST_ROOT: text(z.string().default('/')).describe('root prefix of /sys, /proc and /dev (tests point it at a fake tree)'),
   VIDEO_BUSY_POLICY: text(z.enum(['reject', 'queue']).default('reject')).describe(
     'a player scan of a video while another plays: `reject` (409 VIDEO_BUSY) or `queue`',
   ),

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { MpvMissingError, MpvProcess } from './adapters/mpv/mpv-process.js';
 import { MpvPlayer } from './adapters/mpv/mpv-player.js';
+import { DisplayWatcher } from './adapters/mpv/display-watcher.js';
+import { detectBoard, findHdmiConnector, piDisplayArgs } from './adapters/mpv/pi-display.js';
+import { fillIdleText, stationUrl } from './adapters/video/idle-text.js';
 import { checkVideos, loadScoringRules, loadTokenCatalog } from './adapters/show-files.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
 import { MediaFolder } from './adapters/video/media-folder.js';
@@ -43,6 +46,8 @@ async function main(): Promise<void> {
   });
   const video = await startVideoPlayer(config, media, logger);
 
+  // The port is known once listening (PORT=0 picks one); the idle text reads it then.
+  const listening = { port: config.PORT };
   const orchestrator = await startOrchestrator({
     host: config.HOST,
     port: config.PORT,
@@ -53,9 +58,17 @@ async function main(): Promise<void> {
     video,
     media,
     videoBusyPolicy: config.VIDEO_BUSY_POLICY,
+    idleText: (session) => {
+      if (config.IDLE_TEXT === 'none') return undefined;
+      const url = stationUrl(config.HOST, listening.port);
+      return fillIdleText(config.IDLE_TEXT, { url, ssid: config.WIFI_SSID ?? '', session: session?.name ?? 'no session' });
+    },
     adminAuth,
     logger,
   });
+
+  listening.port = orchestrator.port;
+  orchestrator.show.refreshIdleText();
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -92,17 +105,26 @@ async function startVideoPlayer(config: Config, media: MediaFolder, logger: Logg
       idleMedia = undefined;
     }
   }
-  const player = new MpvPlayer({
-    process: new MpvProcess({
-      binary: config.MPV_BINARY,
-      socketPath: config.MPV_SOCKET ?? join(config.DATA_DIR, 'mpv.sock'),
-      pidFile: join(config.DATA_DIR, 'mpv.pid'),
-      extraArgs: config.MPV_ARGS.split(/\s+/).filter((arg) => arg !== ''),
-      logger,
-    }),
-    idleMedia,
+  const board = detectBoard(config.HOST_ROOT);
+  const desktop = process.env.DISPLAY !== undefined || process.env.WAYLAND_DISPLAY !== undefined;
+  const drm = config.VIDEO_OUTPUT === 'drm' || (config.VIDEO_OUTPUT === 'auto' && board !== 'not-a-pi' && !desktop);
+  const connector = drm ? findHdmiConnector(config.HOST_ROOT) : undefined;
+  const outputArgs = drm ? piDisplayArgs(config.HOST_ROOT, board, connector, config.DISPLAY_MODE) : [];
+  const mpv = new MpvProcess({
+    binary: config.MPV_BINARY,
+    socketPath: config.MPV_SOCKET ?? join(config.DATA_DIR, 'mpv.sock'),
+    pidFile: join(config.DATA_DIR, 'mpv.pid'),
+    // MPV_ARGS come last so that they override the computed output arguments.
+    extraArgs: [...outputArgs, ...config.MPV_ARGS.split(/\s+/).filter((arg) => arg !== '')],
     logger,
   });
+  log.info({ board, output: drm ? 'drm' : 'window', connector: connector?.connector, args: outputArgs }, 'video output');
+  const player = new MpvPlayer({ process: mpv, idleMedia, logger });
+  if (connector) {
+    const watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput());
+    watcher.start();
+    if (!watcher.isConnected) log.warn({ connector: connector.connector }, 'no TV detected yet: the picture starts when one is connected');
+  }
   try {
     await player.start();
     return player;

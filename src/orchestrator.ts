@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Session } from './contract/index.js';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import type { Logger } from 'pino';
@@ -54,6 +55,7 @@ export interface OrchestratorDeps {
   video: VideoPlayer;
   media: MediaLibrary;
   videoBusyPolicy: BusyPolicy;
+  idleText?: (session: Session | undefined) => string | undefined;
   adminAuth: AdminAuth;
   logger: Logger;
   clock?: Clock;
@@ -108,6 +110,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
     }),
     notifier: broadcaster,
     playerTimeoutMs: timing.playerTimeoutMs,
+    ...(deps.idleText ? { idleText: deps.idleText } : {}),
   });
   const session = show.start();
   log.info({ sessionId: session.id, name: session.name, status: session.status }, 'session ready');

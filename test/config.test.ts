@@ -44,6 +44,10 @@ describe('parseConfig', () => {
       MPV_BINARY: 'mpv',
       MPV_ARGS: '',
       IDLE_MEDIA: 'idle.png',
+      VIDEO_OUTPUT: 'auto',
+      DISPLAY_MODE: '1920x1080@60',
+      IDLE_TEXT: 'GM stations: {url}   ·   {session}',
+      HOST_ROOT: '/',
       VIDEO_BUSY_POLICY: 'reject',
     });
   });

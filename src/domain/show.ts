@@ -27,6 +27,8 @@ export interface ShowDeps {
   notifier: ShowNotifier;
   /** Player scanners silent this long are reported disconnected (`timeout`). */
   playerTimeoutMs?: number;
+  /** The text shown on the TV's idle screen for a session. */
+  idleText?: (session: Session | undefined) => string | undefined;
 }
 
 /**
@@ -52,6 +54,7 @@ export class Show {
   /** Resumes or starts the session, then whatever the video queue left unfinished. */
   start(): Session {
     const session = this.game.start();
+    this.refreshIdleText();
     this.deps.videoQueue.restore();
     return session;
   }
@@ -101,6 +104,7 @@ export class Show {
   newSession(name?: string): Session {
     const previous = this.game.session?.id;
     const session = this.game.startSession(name);
+    this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'started');
     this.notifier.stateChanged(this.currentState);
     return session;
@@ -109,6 +113,7 @@ export class Show {
   setSessionStatus(status: SessionStatus): Session {
     const previous = this.game.session?.id;
     const session = this.game.setSessionStatus(status);
+    this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'status');
     this.notifier.stateChanged(this.currentState);
     return session;
@@ -118,7 +123,9 @@ export class Show {
   reset(_source: ResetSource): Session {
     const previous = this.game.session?.id;
     this.deps.videoQueue.stop();
+    this.game.setCurrentVideo(this.deps.videoQueue.currentVideo());
     const session = this.game.startSession();
+    this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'reset');
     this.notifier.stateChanged(this.currentState);
     return session;
@@ -162,6 +169,8 @@ export class Show {
         queue.skip();
         break;
     }
+    this.game.setCurrentVideo(queue.currentVideo());
+    this.notifier.stateChanged(this.currentState);
     return queue.overview();
   }
 
@@ -204,6 +213,11 @@ export class Show {
     }
   }
 
+  /** Recomputes the idle screen's text (the session name is part of it). */
+  refreshIdleText(): void {
+    if (this.deps.idleText) this.deps.video.setIdleText(this.deps.idleText(this.game.session));
+  }
+
   private deviceSeen(deviceId: string, info: DeviceInfo): void {
     if (this.devices.connect(deviceId, info)) {
       this.notifier.deviceConnected({ deviceId, type: info.type, ...definedInfo(info) });
@@ -223,6 +237,7 @@ export class Show {
     this.notifier.stateChanged(this.currentState);
     queue.statusChanged(status);
     this.game.setCurrentVideo(queue.currentVideo());
+    this.notifier.stateChanged(this.currentState);
   }
 }
 

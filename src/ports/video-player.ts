@@ -22,6 +22,8 @@ export interface VideoPlayer {
   resume(): void;
   /** Stops what plays and returns to the idle screen (no `completed`). */
   stop(): void;
+  /** Text overlaid on the idle screen (the address GMs open, the session); undefined for none. */
+  setIdleText(text: string | undefined): void;
   onStatus(listener: (status: VideoStatus) => void): void;
   close(): Promise<void>;
 }

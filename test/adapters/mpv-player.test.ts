@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MpvPlayer } from '../../src/adapters/mpv/mpv-player.js';
 import { baseArgs, type MpvProcess } from '../../src/adapters/mpv/mpv-process.js';
@@ -131,6 +132,25 @@ describe('MpvPlayer on real headless mpv', () => {
     player.play({ tokenId: 'plain', file: clips.short });
     await log.waitFor((s) => s.status === 'idle', from);
     expect(log.sequence(from)).toEqual(['loading', 'playing', 'completed', 'idle']);
+  });
+
+  it('overlays the idle text with commands mpv accepts, hiding it during a clip', async () => {
+    dir = tempDir('mpv-run-');
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    ({ player, process: mpv } = headlessMpv(dir, clips.idle, logger));
+    log = new StatusLog(player);
+    player.setIdleText('GM stations: http://10.42.0.1:3000 · {Friday}');
+    await player.start();
+    await log.waitFor((s) => s.status === 'idle');
+    player.play({ tokenId: 'with-text', file: clips.short });
+    await log.waitFor((s) => s.status === 'idle' && log.statuses.some((x) => x.status === 'completed'));
+    player.setIdleText('new session');
+    player.stop();
+    const from = log.statuses.length;
+    player.play({ tokenId: 'again', file: clips.short });
+    await log.waitFor((s) => s.status === 'completed', from);
+    expect(lines.filter((line) => line.includes('mpv command failed'))).toEqual([]);
   });
 
   it('kills an mpv left behind by a crashed run and clears its stale socket', async () => {

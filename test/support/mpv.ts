@@ -7,8 +7,11 @@ import { MpvProcess } from '../../src/adapters/mpv/mpv-process.js';
 /** Real mpv, headless: no window, no sound device. */
 export const HEADLESS_MPV_ARGS = ['--vo=null', '--ao=null'];
 
-export function headlessMpv(dir: string, idleMedia: string | undefined): { player: MpvPlayer; process: MpvProcess } {
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export function headlessMpv(
+  dir: string,
+  idleMedia: string | undefined,
+  logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+): { player: MpvPlayer; process: MpvProcess } {
   const mpv = new MpvProcess({
     binary: 'mpv',
     socketPath: join(dir, 'mpv.sock'),

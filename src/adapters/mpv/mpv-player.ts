@@ -41,6 +41,8 @@ export class MpvPlayer implements VideoPlayer {
   private idleEntryId: number | undefined;
   private mpvEntryId: number | undefined;
   private idleShown = false;
+  private idleText: string | undefined;
+  private overlayShown = false;
   private readonly earlyEnds = new Map<number, MpvEvent>();
   private readonly listeners: ((status: VideoStatus) => void)[] = [];
   private readonly log: Logger;
@@ -101,6 +103,11 @@ export class MpvPlayer implements VideoPlayer {
     this.showIdle();
   }
 
+  setIdleText(text: string | undefined): void {
+    this.idleText = text;
+    if (this.idleShown) this.showOverlay();
+  }
+
   onStatus(listener: (status: VideoStatus) => void): void {
     this.listeners.push(listener);
   }
@@ -111,10 +118,17 @@ export class MpvPlayer implements VideoPlayer {
     await this.options.process.stop();
   }
 
+  /**
+   * Takes a freshly started mpv into use. Until its properties are observed it is not used
+   * and its events are ignored, so a play asked for meanwhile waits instead of racing the
+   * idle screen.
+   */
   private async attach(ipc: MpvJsonIpc): Promise<void> {
-    this.ipc = ipc;
-    ipc.on('event', (event) => this.onEvent(event));
+    ipc.on('event', (event) => {
+      if (this.ipc === ipc) this.onEvent(event);
+    });
     await Promise.all(OBSERVED.map((name, index) => ipc.command(['observe_property', index + 1, name])));
+    this.ipc = ipc;
     const waiting = this.waiting;
     this.waiting = undefined;
     if (waiting) {
@@ -123,7 +137,25 @@ export class MpvPlayer implements VideoPlayer {
     } else this.showIdle();
   }
 
+  /** The idle text, drawn by mpv's own OSD (ASS markup): no image library needed. */
+  private showOverlay(): void {
+    if (this.idleText === undefined || this.idleText === '') {
+      this.hideOverlay();
+      return;
+    }
+    this.overlayShown = true;
+    const text = `{\\an2\\fs30\\bord2}${assEscape(this.idleText)}`;
+    void this.send({ name: 'osd-overlay', id: 1, format: 'ass-events', data: text, res_x: 0, res_y: 720, z: 0 });
+  }
+
+  private hideOverlay(): void {
+    if (!this.overlayShown) return;
+    this.overlayShown = false;
+    void this.send({ name: 'osd-overlay', id: 1, format: 'none', data: '' });
+  }
+
   private load(ipc: MpvJsonIpc, request: PlayRequest): void {
+    this.hideOverlay();
     const clip: Clip = { request, entryId: undefined, started: false, paused: false, duration: undefined, position: 0, lastProgressAt: 0 };
     this.clip = clip;
     this.idleShown = false;
@@ -144,7 +176,7 @@ export class MpvPlayer implements VideoPlayer {
 
   private showIdle(): void {
     const ipc = this.ipc;
-    if (!ipc?.isOpen) return;
+    if (!ipc?.isOpen || this.clip) return;
     const idle = this.options.idleMedia;
     if (idle === undefined) {
       this.idleEntryId = undefined;
@@ -266,11 +298,13 @@ export class MpvPlayer implements VideoPlayer {
   private idleReached(): void {
     if (this.clip || this.idleShown) return;
     this.idleShown = true;
+    this.showOverlay();
     this.emit({ status: 'idle' });
   }
 
   private crashed(): void {
     this.ipc = undefined;
+    this.overlayShown = false;
     this.idleEntryId = undefined;
     this.idleShown = false;
     const clip = this.clip;
@@ -278,11 +312,11 @@ export class MpvPlayer implements VideoPlayer {
     if (clip) this.emit({ status: 'error', tokenId: clip.request.tokenId, error: 'the video player stopped unexpectedly and is restarting' });
   }
 
-  private async send(command: unknown[]): Promise<void> {
+  private async send(command: unknown[] | Record<string, unknown>): Promise<void> {
     try {
       await this.ipc?.command(command);
     } catch (error) {
-      this.log.warn({ err: error, command: command[0] }, 'mpv command failed');
+      this.log.warn({ err: error, command: Array.isArray(command) ? command[0] : command.name }, 'mpv command failed');
     }
   }
 
@@ -295,6 +329,11 @@ function entryIdOf(data: unknown): number | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const id = (data as { playlist_entry_id?: unknown }).playlist_entry_id;
   return typeof id === 'number' ? id : undefined;
+}
+
+/** Text as literal ASS: braces and backslashes would otherwise be read as markup. */
+export function assEscape(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/[{}]/g, (brace) => `\\${brace}`).replace(/\r?\n/g, '\\N');
 }
 
 function basename(file: string): string {

@@ -148,12 +148,26 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
     this.scheduleRestart();
   }
 
+  /**
+   * Starts a fresh mpv so that it opens the display again (a TV switched on after the Pi):
+   * the running one is stopped and the usual restart takes over.
+   */
+  reinitOutput(): void {
+    if (!this.child || this.stopping) {
+      if (!this.stopping && !this.restartTimer) this.scheduleRestart();
+      return;
+    }
+    this.log.info('display connected: restarting mpv to take it over');
+    this.child.kill('SIGTERM');
+  }
+
   /** Tries again to start mpv after the backoff (used when the first start failed). */
   scheduleRestart(): void {
     const backoff = this.options.restartBackoffMs ?? [250, 500, 1000, 2000];
     const wait = backoff[Math.min(this.restarts, backoff.length - 1)] ?? 2000;
     this.restarts += 1;
     this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
       this.start().then(
         (ipc) => {
           this.restarts = 0;

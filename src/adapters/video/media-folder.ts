@@ -1,5 +1,5 @@
-import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../contract/index.js';
 import type { MediaLibrary } from '../../ports/media-library.js';
 
@@ -15,14 +15,34 @@ export class MediaFolder implements MediaLibrary {
     if (name === '' || isAbsolute(name) || name.includes('\0')) throw escape(name);
     const path = resolve(this.root, name);
     if (!inside(this.root, path)) throw escape(name);
-    let real: string;
-    try {
-      real = realpathSync(path);
-    } catch {
-      return path; // a missing file is reported by the player when it tries to open it
-    }
+    const real = existingRealPath(path);
     if (!inside(realRoot(this.root), real)) throw escape(name);
     return real;
+  }
+}
+
+/**
+ * The real path of `path`; for a missing file, the real path of its nearest existing folder
+ * with the rest appended, so a folder symlinked out is still caught. A dangling symlink is
+ * refused outright: its target could appear later, anywhere.
+ */
+function existingRealPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // missing: checked below through its parent
+  }
+  if (isSymlink(path)) return '\0dangling-symlink';
+  const parent = dirname(path);
+  if (parent === path) return path;
+  return join(existingRealPath(parent), basename(path));
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

@@ -21,6 +21,8 @@ export class NoDisplayPlayer implements VideoPlayer {
 
   stop(): void {}
 
+  setIdleText(): void {}
+
   onStatus(listener: (status: VideoStatus) => void): void {
     this.listeners.push(listener);
   }

@@ -1,0 +1,25 @@
+import { networkInterfaces } from 'node:os';
+
+export interface IdleTextValues {
+  url: string;
+  ssid: string;
+  session: string;
+}
+
+/** Fills `{url}`, `{ssid}` and `{session}` into the idle screen's text; unknown braces stay. */
+export function fillIdleText(template: string, values: IdleTextValues): string {
+  return template
+    .replace(/\{(url|ssid|session)\}/g, (_match, key: keyof IdleTextValues) => values[key])
+    .replace(/(\s*·\s*)+$/u, '')
+    .trim();
+}
+
+/** The address GM tablets should open: the first external IPv4 address, or the configured host. */
+export function stationUrl(host: string, port: number): string {
+  if (host !== '0.0.0.0' && host !== '::') return `http://${host}:${port}`;
+  for (const addresses of Object.values(networkInterfaces())) {
+    const external = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (external) return `http://${external.address}:${port}`;
+  }
+  return `http://localhost:${port}`;
+}

@@ -1,0 +1,380 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadTokenCatalog } from '../../src/adapters/show-files.js';
+import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
+import { MediaFolder } from '../../src/adapters/video/media-folder.js';
+import {
+  AppError,
+  type DeviceConnected,
+  type DisconnectReason,
+  type GameState,
+  type SyncFull,
+  type Transaction,
+  type VideoStatus,
+} from '../../src/contract/index.js';
+import { DeviceRegistry } from '../../src/domain/device-registry.js';
+import { Game } from '../../src/domain/game.js';
+import { defaultScoringRules } from '../../src/domain/scoring.js';
+import { Show } from '../../src/domain/show.js';
+import { VIDEO_BUSY_MESSAGE, VideoQueue, type BusyPolicy } from '../../src/domain/video-queue.js';
+import type { SessionChange, ShowNotifier } from '../../src/ports/notifier.js';
+import { FakeVideoPlayer } from '../support/fake-video-player.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
+const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
+const START = Date.UTC(2025, 0, 1, 20, 0, 0);
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Records what the show asks it to broadcast. */
+class RecordingNotifier implements ShowNotifier {
+  readonly transactions: Transaction[] = [];
+  readonly videoStatuses: VideoStatus[] = [];
+  readonly sessionChanges: { sync: SyncFull; previousSessionId: string | undefined; change: SessionChange }[] = [];
+  readonly connected: DeviceConnected[] = [];
+  readonly disconnected: { deviceId: string; reason: DisconnectReason }[] = [];
+  stateChanges = 0;
+  private current: (() => GameState) | undefined;
+
+  transactionRecorded(transaction: Transaction): void {
+    this.transactions.push(transaction);
+  }
+  stateChanged(current: () => GameState): void {
+    this.stateChanges += 1;
+    this.current = current;
+  }
+  sessionChanged(sync: SyncFull, previousSessionId: string | undefined, change: SessionChange): void {
+    this.sessionChanges.push({ sync, previousSessionId, change });
+  }
+  deviceConnected(device: DeviceConnected): void {
+    this.connected.push(device);
+  }
+  deviceDisconnected(deviceId: string, reason: DisconnectReason): void {
+    this.disconnected.push({ deviceId, reason });
+  }
+  videoStatus(status: VideoStatus): void {
+    this.videoStatuses.push(status);
+  }
+
+  /** The state a coalesced `state:update` would carry now. */
+  latestState(): GameState | undefined {
+    return this.current?.();
+  }
+}
+
+let dir: string;
+let mediaDir: string;
+let dbFile: string;
+let stores: SqliteStore[];
+let clock: ManualClock;
+let ids: number;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'show-video-test-'));
+  mediaDir = join(dir, 'media');
+  mkdirSync(mediaDir);
+  writeFileSync(join(mediaDir, 'tok002.mp4'), 'clip');
+  dbFile = join(dir, 'show.db');
+  stores = [];
+  clock = new ManualClock(START);
+  ids = 0;
+});
+
+afterEach(() => {
+  for (const store of stores) store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Rig {
+  show: Show;
+  player: FakeVideoPlayer;
+  notifier: RecordingNotifier;
+  store: SqliteStore;
+  queue: VideoQueue;
+}
+
+function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean } = {}): Rig {
+  const store = new SqliteStore(dbFile);
+  stores.push(store);
+  const newId = () => `id-${++ids}`;
+  const player = new FakeVideoPlayer({ displayReady: options.displayReady ?? true });
+  const queue = new VideoQueue({
+    player,
+    store,
+    media: new MediaFolder(mediaDir),
+    clock,
+    newId,
+    busyPolicy: options.busyPolicy ?? 'reject',
+  });
+  const notifier = new RecordingNotifier();
+  const show = new Show({
+    game: new Game({ store, catalog, clock, newId }),
+    devices: new DeviceRegistry(clock),
+    video: player,
+    videoQueue: queue,
+    notifier,
+  });
+  show.start();
+  return { show, player, notifier, store, queue };
+}
+
+function appError(action: () => unknown): AppError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+function clip(): string {
+  return join(realpathSync(mediaDir), 'tok002.mp4');
+}
+
+describe('Show: player scans of video tokens', () => {
+  it('requests playback of a video token and returns the logged scan', () => {
+    const { show, player, notifier, store } = boot();
+    clock.advance(1000);
+    const scan = show.playerScan('tok002', 'player-1', '10.0.0.5');
+
+    expect(scan).toEqual({
+      tokenId: 'tok002',
+      deviceId: 'player-1',
+      sessionId: show.session?.id,
+      timestamp: iso(START + 1000),
+      video: true,
+    });
+    expect(player.plays).toEqual([{ tokenId: 'tok002', file: clip() }]);
+    expect(show.videoOverview().current).toMatchObject({ tokenId: 'tok002', requestedBy: 'player:player-1', status: 'playing' });
+    expect(store.playerScans(scan.sessionId ?? '')).toEqual([scan]);
+    expect(notifier.connected).toEqual([{ deviceId: 'player-1', type: 'player', ipAddress: '10.0.0.5' }]);
+  });
+
+  it('plays under the catalog id when the scan used other letter case', () => {
+    const { show, player } = boot();
+    const scan = show.playerScan('TOK002', 'player-1');
+    expect(scan.tokenId).toBe('tok002');
+    expect(player.plays).toEqual([{ tokenId: 'tok002', file: clip() }]);
+  });
+
+  it('does not touch the TV for a token without a video', () => {
+    const { show, player, notifier } = boot();
+    const scan = show.playerScan('tok001', 'player-1');
+
+    expect(scan.video).toBe(false);
+    expect(player.plays).toEqual([]);
+    expect(show.videoOverview()).toEqual({ status: { status: 'idle' }, queue: [] });
+    expect(notifier.videoStatuses).toEqual([]);
+  });
+
+  it('refuses an unknown token without logging or playing anything', () => {
+    const { show, player, store } = boot();
+    const error = appError(() => show.playerScan('nope', 'player-1'));
+    expect(error.code).toBe('INVALID_DATA');
+    expect(error.httpStatus).toBe(404);
+    expect(player.plays).toEqual([]);
+    expect(store.playerScans(show.session?.id ?? '')).toEqual([]);
+  });
+
+  it("with 'reject' refuses a second video scan while busy, but still logs the scan", () => {
+    const { show, player, store } = boot({ busyPolicy: 'reject' });
+    show.playerScan('tok002', 'player-1');
+
+    const error = appError(() => show.playerScan('tok002', 'player-2'));
+    expect(error.code).toBe('VIDEO_BUSY');
+    expect(error.httpStatus).toBe(409);
+    expect(error.message).toBe(VIDEO_BUSY_MESSAGE);
+    expect(error.extra).toEqual({ status: 'rejected' });
+
+    expect(player.plays).toHaveLength(1);
+    expect(show.videoOverview().queue).toEqual([]);
+    const sessionId = show.session?.id ?? '';
+    expect(store.playerScans(sessionId).map((scan) => scan.deviceId)).toEqual(['player-1', 'player-2']);
+    expect(show.session?.playerScanCount).toBe(2);
+    expect(store.unfinishedVideoItems()).toHaveLength(1);
+  });
+
+  it("with 'queue' a second video scan waits for the first clip", () => {
+    const { show, player } = boot({ busyPolicy: 'queue' });
+    show.playerScan('tok002', 'player-1');
+    show.playerScan('tok002', 'player-2');
+
+    expect(player.plays).toHaveLength(1);
+    expect(show.videoOverview().queue).toEqual([expect.objectContaining({ tokenId: 'tok002', requestedBy: 'player:player-2' })]);
+    player.emit({ status: 'completed', tokenId: 'tok002' });
+    expect(player.plays).toHaveLength(2);
+    expect(show.videoOverview().current?.requestedBy).toBe('player:player-2');
+  });
+});
+
+describe('Show: video statuses', () => {
+  it('sends statuses in the order the player emitted them when completed starts the next clip', () => {
+    const { show, player, notifier } = boot({ busyPolicy: 'queue' });
+    show.playerScan('tok002', 'player-1'); // the fake emits `loading` from play()
+    show.playerScan('tok002', 'player-2');
+    player.emit({ status: 'playing', tokenId: 'tok002', duration: 10, progress: 0 });
+
+    // `completed` makes the queue start the next clip, whose `loading` is emitted re-entrantly
+    player.emit({ status: 'completed', tokenId: 'tok002', duration: 10, progress: 100 });
+
+    expect(player.plays).toHaveLength(2);
+    expect(notifier.videoStatuses.map((status) => status.status)).toEqual(['loading', 'playing', 'completed', 'loading']);
+    expect(notifier.videoStatuses).toEqual(player.emitted);
+    expect(show.state().video).toEqual({ status: 'loading', tokenId: 'tok002' });
+    expect(notifier.latestState()?.video).toEqual({ status: 'loading', tokenId: 'tok002' });
+  });
+
+  it('keeps state().video at the latest status and state().currentVideo on the queue', () => {
+    const { show, player } = boot({ busyPolicy: 'queue' });
+    expect(show.state().video).toEqual({ status: 'idle' });
+    expect(show.state().currentVideo).toBeUndefined();
+
+    clock.advance(2000);
+    show.playerScan('tok002', 'player-1');
+    expect(show.state().video).toEqual({ status: 'loading', tokenId: 'tok002' });
+    expect(show.state().currentVideo).toEqual({ tokenId: 'tok002', startTime: iso(START + 2000), requestedBy: 'player:player-1' });
+
+    clock.advance(1000);
+    player.emit({ status: 'playing', tokenId: 'tok002', duration: 8, progress: 25 });
+    expect(show.state().video).toEqual({ status: 'playing', tokenId: 'tok002', duration: 8, progress: 25 });
+    expect(show.state().currentVideo).toEqual({
+      tokenId: 'tok002',
+      startTime: iso(START + 2000),
+      expectedEndTime: iso(START + 3000 + 6000),
+      requestedBy: 'player:player-1',
+    });
+
+    player.emit({ status: 'paused', tokenId: 'tok002', duration: 8, progress: 30 });
+    expect(show.state().video.status).toBe('paused');
+    expect(show.state().currentVideo?.tokenId).toBe('tok002');
+
+    player.emit({ status: 'completed', tokenId: 'tok002' });
+    expect(show.state().video).toEqual({ status: 'completed', tokenId: 'tok002' });
+    expect(show.state().currentVideo).toBeUndefined();
+
+    player.emit({ status: 'idle' });
+    expect(show.state().video).toEqual({ status: 'idle' });
+    expect(show.state().currentVideo).toBeUndefined();
+  });
+
+  it('marks the item failed on an error status and reports the error', () => {
+    const { show, player, notifier, store } = boot({ busyPolicy: 'reject' });
+    show.playerScan('tok002', 'player-1');
+    player.emit({ status: 'error', tokenId: 'tok002', error: 'could not play tok002.mp4: damaged' });
+
+    expect(notifier.videoStatuses.at(-1)).toEqual({ status: 'error', tokenId: 'tok002', error: 'could not play tok002.mp4: damaged' });
+    expect(show.state().currentVideo).toBeUndefined();
+    expect(store.unfinishedVideoItems()).toEqual([]);
+    // no longer busy: the next scan plays
+    show.playerScan('tok002', 'player-2');
+    expect(player.plays).toHaveLength(2);
+  });
+
+  it("reports the player's display readiness in the system status", () => {
+    const { show, player } = boot({ displayReady: false });
+    expect(show.state().systemStatus.videoDisplayReady).toBe(false);
+    player.displayReady = true;
+    player.emit({ status: 'idle' });
+    expect(show.state().systemStatus.videoDisplayReady).toBe(true);
+  });
+});
+
+describe('Show: reset and restart', () => {
+  it('reset stops the video and empties the queue', () => {
+    const { show, player, notifier, store } = boot({ busyPolicy: 'queue' });
+    show.playerScan('tok002', 'player-1');
+    show.playerScan('tok002', 'player-2');
+    const before = show.session?.id;
+
+    const session = show.reset('admin');
+
+    expect(session.id).not.toBe(before);
+    expect(player.stops).toBe(1);
+    expect(show.videoOverview().queue).toEqual([]);
+    expect(show.videoOverview().current).toBeUndefined();
+    expect(store.unfinishedVideoItems()).toEqual([]);
+    expect(notifier.sessionChanges.at(-1)).toMatchObject({ previousSessionId: before, change: 'reset' });
+
+    // the player reports the idle screen once it is back; the state then shows no clip
+    player.emit({ status: 'idle' });
+    expect(show.state().currentVideo).toBeUndefined();
+    expect(show.state().video).toEqual({ status: 'idle' });
+    expect(player.plays).toHaveLength(1);
+  });
+
+  it('start() resumes the clips a previous run left queued', () => {
+    const first = boot({ busyPolicy: 'queue' });
+    first.show.playerScan('tok002', 'player-1');
+    first.show.playerScan('tok002', 'player-2');
+    for (const store of stores.splice(0)) store.close();
+
+    const second = boot({ busyPolicy: 'queue' });
+    expect(second.player.plays).toEqual([{ tokenId: 'tok002', file: clip() }]);
+    expect(second.show.videoOverview().current?.requestedBy).toBe('player:player-2');
+  });
+});
+
+describe('Show.controlVideo', () => {
+  it('play queues the token’s clip for the admin, even while busy with reject', () => {
+    const { show, player } = boot({ busyPolicy: 'reject' });
+    const overview = show.controlVideo({ action: 'play', tokenId: 'tok002' });
+    expect(overview.current).toMatchObject({ tokenId: 'tok002', requestedBy: 'admin', status: 'playing' });
+    expect(player.plays).toEqual([{ tokenId: 'tok002', file: clip() }]);
+
+    const busy = show.controlVideo({ action: 'play', tokenId: 'TOK002' });
+    expect(busy.queue).toEqual([expect.objectContaining({ tokenId: 'tok002', requestedBy: 'admin', status: 'queued' })]);
+    expect(player.plays).toHaveLength(1);
+  });
+
+  it('pause and resume reach the player', () => {
+    const { show, player } = boot();
+    show.controlVideo({ action: 'play', tokenId: 'tok002' });
+    show.controlVideo({ action: 'pause' });
+    expect([player.pauses, player.resumes]).toEqual([1, 0]);
+    const overview = show.controlVideo({ action: 'resume' });
+    expect([player.pauses, player.resumes]).toEqual([1, 1]);
+    expect(overview.current?.tokenId).toBe('tok002');
+  });
+
+  it('skip moves on to the next clip, stop clears everything', () => {
+    const { show, player, store } = boot();
+    const first = show.controlVideo({ action: 'play', tokenId: 'tok002' }).current;
+    show.controlVideo({ action: 'play', tokenId: 'tok002' });
+    show.controlVideo({ action: 'play', tokenId: 'tok002' });
+
+    const skipped = show.controlVideo({ action: 'skip' });
+    expect(player.plays).toHaveLength(2);
+    expect(player.stops).toBe(0);
+    expect(skipped.current?.id).not.toBe(first?.id);
+    expect(skipped.current?.status).toBe('playing');
+    expect(skipped.queue).toHaveLength(1);
+    expect(store.unfinishedVideoItems().map((item) => item.status)).toEqual(['playing', 'queued']);
+
+    const stopped = show.controlVideo({ action: 'stop' });
+    expect(player.stops).toBe(1);
+    expect(stopped.current).toBeUndefined();
+    expect(stopped.queue).toEqual([]);
+  });
+
+  it('play of an unknown token is INVALID_DATA with 404', () => {
+    const { show, player } = boot();
+    const error = appError(() => show.controlVideo({ action: 'play', tokenId: 'nope' }));
+    expect(error.code).toBe('INVALID_DATA');
+    expect(error.httpStatus).toBe(404);
+    expect(player.plays).toEqual([]);
+  });
+
+  it('play of a token without a video is INVALID_DATA', () => {
+    const { show, player, store } = boot();
+    const error = appError(() => show.controlVideo({ action: 'play', tokenId: 'tok001' }));
+    expect(error.code).toBe('INVALID_DATA');
+    expect(error.httpStatus).toBe(400);
+    expect(error.message).toMatch(/tok001/);
+    expect(player.plays).toEqual([]);
+    expect(store.unfinishedVideoItems()).toEqual([]);
+  });
+});
