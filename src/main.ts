@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     },
     adminAuth,
     logger,
+    webDir: join(baseDir, 'dist/web'),
   });
 
   listening.port = orchestrator.port;

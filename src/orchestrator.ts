@@ -56,6 +56,8 @@ export interface OrchestratorDeps {
   media: MediaLibrary;
   videoBusyPolicy: BusyPolicy;
   idleText?: (session: Session | undefined) => string | undefined;
+  /** The built web pages (GM station); undefined serves the API only. */
+  webDir?: string;
   adminAuth: AdminAuth;
   logger: Logger;
   clock?: Clock;
@@ -125,7 +127,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
     stationToken: deps.stationToken,
     maxStations: deps.maxStations,
   });
-  httpServer.on('request', createHttpApp({ show, adminAuth: deps.adminAuth, clock, logger: log, isReady: () => ready }));
+  httpServer.on('request', createHttpApp({ show, adminAuth: deps.adminAuth, clock, logger: log, isReady: () => ready, webDir: deps.webDir }));
 
   const sweep = setInterval(() => {
     show.expireSilentPlayers();

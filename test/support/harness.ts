@@ -31,6 +31,8 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface TestServerOptions {
   dataDir?: string;
+  /** A fixed port (to restart a server where its clients expect it); default: any free one. */
+  port?: number;
   tokensFile?: string;
   stationToken?: string;
   maxStations?: number;
@@ -69,7 +71,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const orchestrator = await startOrchestrator({
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     maxStations: options.maxStations ?? 10,
     stationToken: options.stationToken,
     store,
@@ -77,6 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     video: options.video ?? new NoDisplayPlayer(),
     media: new MediaFolder(options.mediaDir ?? dataDir),
     videoBusyPolicy: options.videoBusyPolicy ?? 'reject',
+    webDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     adminAuth,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
   AppError,
@@ -26,6 +27,8 @@ export interface HttpAppDeps {
   clock: Clock;
   logger: Logger;
   isReady: () => boolean;
+  /** The built pages (dist/web); undefined serves no pages. */
+  webDir?: string | undefined;
 }
 
 const BODY_LIMIT = '16kb';
@@ -57,6 +60,13 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     if (!limiter.allow(req.ip ?? 'unknown')) throw new AppError('RATE_LIMITED', 'too many requests: slow down and retry');
     next();
   };
+
+  if (deps.webDir !== undefined) {
+    const webDir = deps.webDir;
+    app.use('/assets', express.static(join(webDir, 'assets'), { index: false, maxAge: '1h' }));
+    app.get('/', (_req, res) => res.redirect('/gm'));
+    app.get('/gm', (_req, res) => res.sendFile(join(webDir, 'gm.html')));
+  }
 
   app.get('/health', (_req, res) => {
     if (!deps.isReady()) throw new AppError('SERVER_ERROR', 'starting or stopping', { httpStatus: 503 });

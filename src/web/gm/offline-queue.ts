@@ -1,0 +1,34 @@
+import type { TransactionSubmit } from '../../contract/index.js';
+
+const KEY = 'gm.pendingScans';
+
+/**
+ * Scans submitted while the orchestrator cannot be reached, kept in the browser so that a
+ * reload or a dead battery does not lose them; flushed in order once connected. The server
+ * answers a resubmission with the original transaction, so flushing after a lost ack is safe.
+ */
+export class OfflineQueue {
+  constructor(private readonly storage: Storage = localStorage) {}
+
+  list(): TransactionSubmit[] {
+    try {
+      const parsed: unknown = JSON.parse(this.storage.getItem(KEY) ?? '[]');
+      return Array.isArray(parsed) ? (parsed as TransactionSubmit[]) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  push(scan: TransactionSubmit): void {
+    this.storage.setItem(KEY, JSON.stringify([...this.list(), scan]));
+  }
+
+  /** Removes the oldest scan once the server has acknowledged it. */
+  shift(): void {
+    this.storage.setItem(KEY, JSON.stringify(this.list().slice(1)));
+  }
+
+  get size(): number {
+    return this.list().length;
+  }
+}

@@ -1,0 +1,85 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, launchChromium, viewports } from '../support/browser.js';
+import { startTestServer, tempDir, type TestServer } from '../support/harness.js';
+
+let browser: Browser;
+let server: TestServer | undefined;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+afterEach(async () => {
+  await server?.destroy();
+  server = undefined;
+});
+
+async function openStation(url: string, name: string, viewport: { width: number; height: number } = viewports.tablet): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${url}/gm`);
+  await page.getByLabel('Station name').fill(name);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByText('Online', { exact: true }).waitFor();
+  return page;
+}
+
+async function scan(page: Page, team: string, token: string): Promise<void> {
+  const select = page.getByLabel('Team', { exact: true });
+  const known = await select.locator('option', { hasText: team }).count();
+  if (known > 0) await select.selectOption(team);
+  else {
+    await select.selectOption('__new__');
+    await page.getByLabel('New team name').fill(team);
+  }
+  await page.getByLabel('Token', { exact: true }).fill(token);
+  await page.getByRole('button', { name: 'Submit' }).click();
+}
+
+describe('the GM station page', () => {
+  it('submits a scan, shows the result at a glance, and another station sees it', async () => {
+    server = await startTestServer();
+    const a = await openStation(server.url, 'GM_A');
+    const b = await openStation(server.url, 'GM_B');
+    await scan(a, 'Red', 'tok003');
+    await expect.poll(() => a.locator('#result').textContent()).toContain('Accepted tok003');
+    await expect.poll(() => b.locator('#recent').textContent()).toContain('tok003');
+    await expect.poll(() => b.locator('#scores').textContent()).toContain('250,000');
+    // A second claim of the same token reads as a duplicate.
+    await scan(b, 'Blue', 'TOK003');
+    await expect.poll(() => b.locator('#result').textContent()).toContain('Duplicate');
+    // The token field keeps focus for the next reader scan.
+    expect(await b.evaluate('document.activeElement?.id')).toBe('token');
+    await a.screenshot({ path: artifactPath('gm-tablet.png'), fullPage: true });
+    const phone = await openStation(server.url, 'GM_PHONE', viewports.phone);
+    await expect.poll(() => phone.locator('#scores').textContent()).toContain('Red');
+    await phone.screenshot({ path: artifactPath('gm-phone.png'), fullPage: true });
+  });
+
+  it('keeps scans made while the orchestrator is down and sends each exactly once when it is back', async () => {
+    const dataDir = tempDir('gm-offline-');
+    server = await startTestServer({ dataDir });
+    const port = server.orchestrator.port;
+    const page = await openStation(server.url, 'GM_OFFLINE');
+    await server.stop();
+    await page.getByText('Offline', { exact: true }).waitFor();
+    for (const token of ['tok001', 'tok002', 'pair01']) await scan(page, 'Owls', token);
+    await expect.poll(() => page.locator('#queued').textContent()).toBe('Offline — 3 queued');
+    // Kept in the browser's storage, so closing the tab does not lose them either.
+    const kept = JSON.parse(String(await page.evaluate("localStorage.getItem('gm.pendingScans')"))) as { tokenId: string }[];
+    expect(kept.map((s) => s.tokenId)).toEqual(['tok001', 'tok002', 'pair01']);
+
+    server = await startTestServer({ dataDir, port });
+    await page.getByText('Online', { exact: true }).waitFor({ timeout: 40_000 });
+    await expect.poll(() => page.locator('#queued').isHidden(), { timeout: 20_000 }).toBe(true);
+    const session = server.orchestrator.show.session!.id;
+    const stored = server.store.transactions(session).map((t) => [t.tokenId, t.teamId, t.status]);
+    expect(stored).toEqual([
+      ['tok001', 'Owls', 'accepted'],
+      ['tok002', 'Owls', 'accepted'],
+      ['pair01', 'Owls', 'accepted'],
+    ]);
+  }, 90_000);
+});
