@@ -15,6 +15,25 @@ async function leave(leaving: Peer, witness: Peer, stationId: string): Promise<v
   await witness.waitFor('device:disconnected', (e) => e.data.deviceId === stationId);
 }
 
+/** A server on a manual clock with stations GM_A (staying) and GM_B (just disconnected). */
+async function withStationBAway(): Promise<{ clock: ManualClock; a: Peer }> {
+  const clock = new ManualClock();
+  server = await startTestServer({ clock });
+  const a = await station(server.url, 'GM_A');
+  const b = await station(server.url, 'GM_B');
+  peers.push(a, b);
+  await leave(b, a, 'GM_B');
+  return { clock, a };
+}
+
+/** GM_B connects again and identifies. */
+async function bReturns(): Promise<Peer> {
+  const back = await connect(server.url);
+  peers.push(back);
+  await back.identify('GM_B');
+  return back;
+}
+
 /** Submits `count` transactions from `gm`, moving the clock so the rate limit never bites. */
 async function submitMany(gm: Peer, clock: ManualClock, count: number, prefix: string): Promise<void> {
   for (let i = 0; i < count; i += 1) {
@@ -25,12 +44,7 @@ async function submitMany(gm: Peer, clock: ManualClock, count: number, prefix: s
 
 describe('reconnection replay', () => {
   it('replays the missed events, in order, with their original envelopes, after gm:identified', async () => {
-    const clock = new ManualClock();
-    server = await startTestServer({ clock });
-    const a = await station(server.url, 'GM_A');
-    const b = await station(server.url, 'GM_B');
-    peers.push(a, b);
-    await leave(b, a, 'GM_B');
+    const { clock, a } = await withStationBAway();
     const before = a.received.length;
     await submitMany(a, clock, 5, 'missed');
     await a.waitFor('state:update', (e) => e.data.recentTransactions.length === 5);
@@ -38,9 +52,7 @@ describe('reconnection replay', () => {
       .slice(before)
       .filter((e) => e.event === 'transaction:new' || e.event === 'state:update');
 
-    const back = await connect(server.url);
-    peers.push(back);
-    await back.identify('GM_B');
+    const back = await bReturns();
     const lastMissed = missedByB.at(-1)!;
     await back.waitFor(lastMissed.event, (e) => e.timestamp === lastMissed.timestamp && JSON.stringify(e) === JSON.stringify(lastMissed));
     const replayed = back.received.slice(1, 1 + missedByB.length);
@@ -51,16 +63,9 @@ describe('reconnection replay', () => {
   });
 
   it('sends one sync:full instead when more than 100 events were missed', async () => {
-    const clock = new ManualClock();
-    server = await startTestServer({ clock });
-    const a = await station(server.url, 'GM_A');
-    const b = await station(server.url, 'GM_B');
-    peers.push(a, b);
-    await leave(b, a, 'GM_B');
+    const { clock, a } = await withStationBAway();
     await submitMany(a, clock, 101, 'flood');
-    const back = await connect(server.url);
-    peers.push(back);
-    await back.identify('GM_B');
+    const back = await bReturns();
     const [sync] = await back.waitFor('sync:full');
     const data = envelopeOf('sync:full').parse(sync).data;
     expect(data.transactions).toHaveLength(100);
@@ -70,17 +75,10 @@ describe('reconnection replay', () => {
   });
 
   it('forgets the queue after 30 seconds', async () => {
-    const clock = new ManualClock();
-    server = await startTestServer({ clock });
-    const a = await station(server.url, 'GM_A');
-    const b = await station(server.url, 'GM_B');
-    peers.push(a, b);
-    await leave(b, a, 'GM_B');
+    const { clock, a } = await withStationBAway();
     await submitMany(a, clock, 3, 'old');
     clock.advance(30_001);
-    const back = await connect(server.url);
-    peers.push(back);
-    await back.identify('GM_B');
+    const back = await bReturns();
     // Something sent after the return arrives; nothing from before the return was replayed.
     const fresh = await a.submit('after-return', 'Red', 'GM_A');
     await back.waitFor('transaction:new', (e) => e.data.id === fresh.id);
