@@ -1,6 +1,5 @@
 import {
   AppError,
-  type CurrentVideo,
   type GameState,
   type PlayerScan,
   type Session,
@@ -56,7 +55,6 @@ export class Game {
   private recent: Transaction[] = [];
   private counts = { transactions: 0, accepted: 0, playerScans: 0 };
   private video: VideoStatus = { status: 'idle' };
-  private currentVideo: CurrentVideo | undefined;
   private system: SystemStatus = { orchestratorOnline: true, videoDisplayReady: false };
   private lastUpdate: string;
 
@@ -184,10 +182,6 @@ export class Game {
     this.touch();
   }
 
-  /** The clip on the TV, if any. */
-  setCurrentVideo(current: CurrentVideo | undefined): void {
-    this.currentVideo = current;
-  }
 
   setSystemStatus(status: Partial<SystemStatus>): void {
     this.system = { ...this.system, ...status };
@@ -199,7 +193,6 @@ export class Game {
       sessionId: this.current?.id ?? null,
       lastUpdate: this.lastUpdate,
       video: this.video,
-      ...(this.currentVideo ? { currentVideo: this.currentVideo } : {}),
       scores: this.board.scores(),
       recentTransactions: this.recent.slice(-RECENT_IN_STATE),
       systemStatus: this.system,

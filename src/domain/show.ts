@@ -40,7 +40,7 @@ export class Show {
   private readonly devices: DeviceRegistry;
   private readonly notifier: ShowNotifier;
   private readonly playerTimeoutMs: number;
-  private readonly currentState = () => this.game.state();
+  private readonly currentState = () => this.state();
 
   constructor(private readonly deps: ShowDeps) {
     this.game = deps.game;
@@ -63,8 +63,11 @@ export class Show {
     return this.game.session;
   }
 
+  /** The game's state with the clip on the TV, which the video queue knows. */
   state(): GameState {
-    return this.game.state();
+    const currentVideo = this.deps.videoQueue.currentVideo();
+    const state = this.game.state();
+    return currentVideo ? { ...state, currentVideo } : state;
   }
 
   tokens() {
@@ -95,7 +98,7 @@ export class Show {
   syncPayload(): SyncFull {
     return {
       session: this.game.session ?? null,
-      state: this.game.state(),
+      state: this.state(),
       devices: this.devices.list(),
       transactions: this.game.recentTransactions(100),
     };
@@ -123,7 +126,6 @@ export class Show {
   reset(_source: ResetSource): Session {
     const previous = this.game.session?.id;
     this.deps.videoQueue.stop();
-    this.game.setCurrentVideo(this.deps.videoQueue.currentVideo());
     const session = this.game.startSession();
     this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'reset');
@@ -169,7 +171,6 @@ export class Show {
         queue.skip();
         break;
     }
-    this.game.setCurrentVideo(queue.currentVideo());
     this.notifier.stateChanged(this.currentState);
     return queue.overview();
   }
@@ -229,14 +230,10 @@ export class Show {
    * emits its `loading`), so stations see the statuses in the order they happened.
    */
   private videoStatusChanged(status: VideoStatus): void {
-    const queue = this.deps.videoQueue;
     this.game.setVideoStatus(status);
-    this.game.setCurrentVideo(queue.currentVideo());
     this.game.setSystemStatus({ videoDisplayReady: this.deps.video.displayReady });
     this.notifier.videoStatus(status);
-    this.notifier.stateChanged(this.currentState);
-    queue.statusChanged(status);
-    this.game.setCurrentVideo(queue.currentVideo());
+    this.deps.videoQueue.statusChanged(status);
     this.notifier.stateChanged(this.currentState);
   }
 }
