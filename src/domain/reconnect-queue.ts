@@ -38,12 +38,8 @@ export class ReconnectQueue {
   /** Records an envelope broadcast to `rooms` for every away station in one of them. */
   record(rooms: readonly string[], envelope: Envelope): void {
     if (this.away.size === 0) return;
-    const now = this.clock.now();
-    for (const [stationId, station] of this.away) {
-      if (station.expiresAt <= now) {
-        this.away.delete(stationId);
-        continue;
-      }
+    this.prune();
+    for (const station of this.away.values()) {
       if (station.overflowed || !rooms.some((room) => station.rooms.has(room))) continue;
       if (station.events.length >= this.capacity) {
         station.overflowed = true;

@@ -6,7 +6,6 @@ import type {
   Session,
   SessionStatus,
   SyncFull,
-  Transaction,
   TransactionSubmit,
   VideoStatus,
 } from '../contract/index.js';
@@ -91,16 +90,12 @@ export class Show {
     return this.game.sessionRecord(sessionId);
   }
 
-  recentTransactions(limit?: number): Transaction[] {
-    return this.game.recentTransactions(limit);
-  }
-
   syncPayload(): SyncFull {
     return {
       session: this.game.session ?? null,
       state: this.state(),
       devices: this.devices.list(),
-      transactions: this.game.recentTransactions(100),
+      transactions: this.game.recentTransactions(),
     };
   }
 
