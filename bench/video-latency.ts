@@ -6,13 +6,14 @@
  *    receiving `video:status playing`.
  * Loopback only, bounded: ROUNDS scans, each waited for at most 15 s.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
+import { spawnBuiltServer } from '../scripts/lib/built-server.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,24 +28,6 @@ function summary(values: number[]) {
   return { count: values.length, p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(Math.max(...values)) };
 }
 
-async function waitForPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the orchestrator did not start within 20 s')), 20_000);
-    let buffer = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (const line of buffer.split('\n')) {
-        if (!line.includes('orchestrator listening')) continue;
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { port: number }).port);
-      }
-      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-    });
-    child.once('exit', (code) => reject(new Error(`the orchestrator exited with ${code}`)));
-  });
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-video-'));
   const media = join(dir, 'media');
@@ -57,26 +40,19 @@ async function main(): Promise<void> {
   const entry = { SF_ValueRating: 1, SF_MemoryType: 'Personal', SF_Group: '', image: null, audio: null, processingImage: null };
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ vid001: { SF_RFID: 'vid001', ...entry, video: 'clip.mp4' } }));
   const socketPath = join(dir, 'mpv.sock');
-  const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: join(dir, 'data'),
-      TOKENS_FILE: join(dir, 'tokens.json'),
-      MEDIA_DIR: media,
-      IDLE_MEDIA: 'none',
-      ADMIN_PASSWORD: 'bench-password',
-      MPV_ARGS: '--vo=null --ao=null',
-      MPV_SOCKET: socketPath,
-      VIDEO_OUTPUT: 'window',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = await spawnBuiltServer({
+    DATA_DIR: join(dir, 'data'),
+    TOKENS_FILE: join(dir, 'tokens.json'),
+    MEDIA_DIR: media,
+    IDLE_MEDIA: 'none',
+    ADMIN_PASSWORD: 'bench-password',
+    MPV_ARGS: '--vo=null --ao=null',
+    MPV_SOCKET: socketPath,
+    VIDEO_OUTPUT: 'window',
+    LOG_LEVEL: 'info',
   });
   try {
-    const port = await waitForPort(child);
-    const url = `http://127.0.0.1:${port}`;
+    const url = server.url;
     const station = io(url, { transports: ['websocket'], reconnection: false });
     await new Promise<void>((resolve) => station.once('connect', () => resolve()));
     await station.emitWithAck('gm:identify', { stationId: 'BENCH', version: '1' });
@@ -137,8 +113,8 @@ async function main(): Promise<void> {
     writeFileSync(join(root, 'bench/results/video-latency.json'), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    server.child.kill('SIGTERM');
+    await server.exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }

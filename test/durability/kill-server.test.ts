@@ -1,15 +1,12 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { io as connectClient } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LoginResponse, PlayerScan, Session, TeamScore, Transaction, type AckResponse } from '../../src/contract/index.js';
 import type { ClientSocket } from '../support/harness.js';
+import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } from '../../scripts/lib/built-server.js';
 
 /**
  * The proof that an acknowledged transaction survives `kill -9`: the built server runs as a
@@ -19,8 +16,6 @@ import type { ClientSocket } from '../support/harness.js';
  * The kill moment comes from a seeded PRNG. Set DURABILITY_SEED to replay a failing run.
  */
 
-const MAIN_JS = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
-const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
 const ADMIN_PASSWORD = 'kill-nine-survivor';
 const TOKEN_COUNT = 2000;
 const PEERS = 8;
@@ -39,14 +34,7 @@ const ExportedSession = z.object({
 });
 type ExportedSession = z.infer<typeof ExportedSession>;
 
-type ServerProcess = ChildProcessByStdio<null, Readable, Readable>;
-
-interface RunningServer {
-  child: ServerProcess;
-  url: string;
-  /** Resolves when the process has exited, however it ended. */
-  exited: Promise<void>;
-}
+type RunningServer = BuiltServer;
 
 /** mulberry32: small, fast and reproducible from a 32-bit seed. */
 function prng(seed: number): () => number {
@@ -92,66 +80,20 @@ function writeTokensFile(file: string): void {
   writeFileSync(file, JSON.stringify(tokens));
 }
 
-/** Spawns `node dist/src/main.js` and resolves once its "orchestrator listening" line names the port. */
-function spawnServer(dir: string, children: ServerProcess[]): Promise<RunningServer> {
-  const child = spawn(process.execPath, [MAIN_JS], {
-    cwd: CHECKOUT,
-    // Only what the server needs: a developer's STATION_TOKEN or CONFIG_FILE must not leak in.
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      HOST: '127.0.0.1',
+/** The built server on the test's data, without mpv: this test is about the store, and an mpv child would outlive each SIGKILLed server. */
+async function spawnServer(dir: string, children: ServerProcess[]): Promise<RunningServer> {
+  const started = await spawnBuiltServer(
+    {
       DATA_DIR: join(dir, 'data'),
       TOKENS_FILE: join(dir, 'tokens.json'),
       ADMIN_PASSWORD,
       LOG_LEVEL: 'info',
-      // This test is about the store; an mpv child would outlive each SIGKILLed server.
       VIDEO_PLAYER: 'none',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  const stderr: string[] = [];
-  const stdoutTail: string[] = [];
-  // Both pipes are read to the end: a full pipe would block the server's synchronous log writes.
-  createInterface({ input: child.stderr }).on('line', (line) => {
-    stderr.push(line);
-  });
-  const lines = createInterface({ input: child.stdout });
-
-  return new Promise<RunningServer>((resolve, reject) => {
-    const describeFailure = (why: string) =>
-      new Error(`${why}\n--- stderr ---\n${stderr.join('\n')}\n--- last stdout ---\n${stdoutTail.join('\n')}`);
-    const timer = setTimeout(() => {
-      reject(describeFailure(`the server did not log "orchestrator listening" within ${LISTEN_TIMEOUT_MS} ms`));
-    }, LISTEN_TIMEOUT_MS);
-    lines.on('line', (line) => {
-      stdoutTail.push(line);
-      if (stdoutTail.length > 20) stdoutTail.shift();
-      let record: unknown;
-      try {
-        record = JSON.parse(line);
-      } catch {
-        return; // not a log line
-      }
-      const { msg, port } = (record ?? {}) as { msg?: unknown; port?: unknown };
-      if (msg !== 'orchestrator listening' || typeof port !== 'number') return;
-      clearTimeout(timer);
-      resolve({ child, url: `http://127.0.0.1:${port}`, exited });
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(describeFailure(`could not start the server: ${error.message}`));
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(describeFailure(`the server exited before listening (code ${child.exitCode}, signal ${child.signalCode})`));
-    });
-  });
+    LISTEN_TIMEOUT_MS,
+  );
+  children.push(started.child);
+  return started;
 }
 
 async function getJson(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
@@ -231,7 +173,7 @@ function killChildren(): void {
 }
 
 beforeAll(() => {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first (npm test does)`);
+  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` first (npm test does)`);
   dir = mkdtempSync(join(tmpdir(), 'orchestrator-kill9-'));
   writeTokensFile(join(dir, 'tokens.json'));
 });
