@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, ConfigSchema, loadConfig, parseConfig, type ConfigInput } from '../src/config.js';
+import { caught } from './support/caught.js';
 
 const BASE = resolve('/opt/orchestrator');
 
@@ -20,15 +21,7 @@ function configFile(content: unknown): string {
   return file;
 }
 
-function configError(action: () => unknown): ConfigError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (action: () => unknown): ConfigError => caught(action, ConfigError);
 
 describe('parseConfig', () => {
   it('fills in the defaults and resolves relative paths against the base folder', () => {

@@ -7,6 +7,7 @@ import { loadScoringRules, loadTokenCatalog, checkVideos, ShowFileError } from '
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
 import { defaultScoringRules, tokenValue } from '../../src/domain/scoring.js';
 import type { TokenCatalog } from '../../src/domain/token-catalog.js';
+import { caught } from '../support/caught.js';
 
 const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 const DEMO_TOKENS = fileURLToPath(new URL('../../demo/tokens.json', import.meta.url));
@@ -30,15 +31,7 @@ function writeJson(name: string, content: unknown): string {
   return file;
 }
 
-function showFileError(action: () => unknown): ShowFileError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ShowFileError) return error;
-    throw error;
-  }
-  throw new Error('expected a ShowFileError');
-}
+const showFileError = (action: () => unknown): ShowFileError => caught(action, ShowFileError);
 
 describe('loadTokenCatalog', () => {
   it('loads the test fixture with its values and groups', () => {

@@ -9,6 +9,7 @@ import { AppError, type PlayerScan, type Session, type Transaction } from '../..
 import { Game, PAUSED_REASON, UNKNOWN_TOKEN_REASON } from '../../src/domain/game.js';
 import { defaultScoringRules } from '../../src/domain/scoring.js';
 import type { GameStore, SessionRecord } from '../../src/ports/store.js';
+import { caught } from '../support/caught.js';
 
 const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
@@ -92,15 +93,7 @@ function restart(): { game: Game; store: GameStore } {
   return boot();
 }
 
-function appError(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
+const appError = (action: () => unknown): AppError => caught(action, AppError);
 
 function tick(ms = 1000): void {
   now += ms;

@@ -23,6 +23,7 @@ import { VIDEO_BUSY_MESSAGE, VideoQueue, type BusyPolicy } from '../../src/domai
 import type { SessionChange, ShowNotifier } from '../../src/ports/notifier.js';
 import { FakeVideoPlayer } from '../support/fake-video-player.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { caught } from '../support/caught.js';
 
 const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
@@ -121,15 +122,7 @@ function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean } = {})
   return { show, player, notifier, store, queue };
 }
 
-function appError(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
+const appError = (action: () => unknown): AppError => caught(action, AppError);
 
 function clip(): string {
   return join(realpathSync(mediaDir), 'tok002.mp4');

@@ -9,6 +9,7 @@ import { AppError, type VideoStatus } from '../../src/contract/index.js';
 import { VIDEO_BUSY_MESSAGE, VideoQueue, type BusyPolicy } from '../../src/domain/video-queue.js';
 import { FakeVideoPlayer } from '../support/fake-video-player.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { caught } from '../support/caught.js';
 
 const START = Date.UTC(2025, 0, 1, 20, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -88,15 +89,7 @@ function statusesOnDisk(): Record<string, string> {
   return Object.fromEntries(rowsOnDisk().map((row) => [row.id, row.status]));
 }
 
-function appError(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
-}
+const appError = (action: () => unknown): AppError => caught(action, AppError);
 
 function media(name: string): string {
   return join(realMedia, name);
