@@ -10,6 +10,7 @@ import { Game, PAUSED_REASON, UNKNOWN_TOKEN_REASON } from '../../src/domain/game
 import { defaultScoringRules } from '../../src/domain/scoring.js';
 import type { GameStore, SessionRecord } from '../../src/ports/store.js';
 import { caught } from '../support/caught.js';
+import { StoreFiles } from '../support/store-files.js';
 
 const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
@@ -57,7 +58,7 @@ class FailingStore implements GameStore {
 
 let dir: string;
 let dbFile: string;
-let stores: SqliteStore[];
+let stores: StoreFiles;
 let now: number;
 let ids: number;
 const clock = { now: () => now };
@@ -65,20 +66,18 @@ const clock = { now: () => now };
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'game-test-'));
   dbFile = join(dir, 'game.db');
-  stores = [];
+  stores = new StoreFiles(dbFile);
   now = START;
   ids = 0;
 });
 
 afterEach(() => {
-  for (const store of stores) store.close();
+  stores.closeAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function openStore(): SqliteStore {
-  const store = new SqliteStore(dbFile);
-  stores.push(store);
-  return store;
+  return stores.open();
 }
 
 /** A game on the temp database; a second call is the server after a restart. */
@@ -89,7 +88,7 @@ function boot(store: GameStore = openStore()): { game: Game; store: GameStore } 
 
 /** Closes every open connection, as a process exit would. */
 function restart(): { game: Game; store: GameStore } {
-  for (const store of stores.splice(0)) store.close();
+  stores.closeAll();
   return boot();
 }
 

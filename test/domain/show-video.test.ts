@@ -24,6 +24,7 @@ import type { SessionChange, ShowNotifier } from '../../src/ports/notifier.js';
 import { FakeVideoPlayer } from '../support/fake-video-player.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { caught } from '../support/caught.js';
+import { StoreFiles } from '../support/store-files.js';
 
 const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
@@ -69,7 +70,7 @@ class RecordingNotifier implements ShowNotifier {
 let dir: string;
 let mediaDir: string;
 let dbFile: string;
-let stores: SqliteStore[];
+let stores: StoreFiles;
 let clock: ManualClock;
 let ids: number;
 
@@ -79,13 +80,13 @@ beforeEach(() => {
   mkdirSync(mediaDir);
   writeFileSync(join(mediaDir, 'tok002.mp4'), 'clip');
   dbFile = join(dir, 'show.db');
-  stores = [];
+  stores = new StoreFiles(dbFile);
   clock = new ManualClock(START);
   ids = 0;
 });
 
 afterEach(() => {
-  for (const store of stores) store.close();
+  stores.closeAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -98,8 +99,7 @@ interface Rig {
 }
 
 function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean } = {}): Rig {
-  const store = new SqliteStore(dbFile);
-  stores.push(store);
+  const store = stores.open();
   const newId = () => `id-${++ids}`;
   const player = new FakeVideoPlayer({ displayReady: options.displayReady ?? true });
   const queue = new VideoQueue({
@@ -303,7 +303,7 @@ describe('Show: reset and restart', () => {
     const first = boot({ busyPolicy: 'queue' });
     first.show.playerScan('tok002', 'player-1');
     first.show.playerScan('tok002', 'player-2');
-    for (const store of stores.splice(0)) store.close();
+    stores.closeAll();
 
     const second = boot({ busyPolicy: 'queue' });
     expect(second.player.plays).toEqual([{ tokenId: 'tok002', file: clip() }]);

@@ -10,6 +10,7 @@ import { VIDEO_BUSY_MESSAGE, VideoQueue, type BusyPolicy } from '../../src/domai
 import { FakeVideoPlayer } from '../support/fake-video-player.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { caught } from '../support/caught.js';
+import { StoreFiles } from '../support/store-files.js';
 
 const START = Date.UTC(2025, 0, 1, 20, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -20,7 +21,7 @@ let mediaDir: string;
 let realMedia: string;
 let outside: string;
 let dbFile: string;
-let stores: SqliteStore[];
+let stores: StoreFiles;
 let clock: ManualClock;
 let ids: number;
 
@@ -34,20 +35,18 @@ beforeEach(() => {
   writeFileSync(join(outside, 'secret.mp4'), 'not for the TV');
   realMedia = realpathSync(mediaDir);
   dbFile = join(dir, 'data', 'show.db');
-  stores = [];
+  stores = new StoreFiles(dbFile);
   clock = new ManualClock(START);
   ids = 0;
 });
 
 afterEach(() => {
-  for (const store of stores) store.close();
+  stores.closeAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function openStore(): SqliteStore {
-  const store = new SqliteStore(dbFile);
-  stores.push(store);
-  return store;
+  return stores.open();
 }
 
 interface Rig {
@@ -376,7 +375,7 @@ describe('VideoQueue: restore after a restart', () => {
     before.queue.enqueue('tok005', 'c.mp4', 'player:p2');
     before.player.emit({ status: 'playing', tokenId: 'tok002', duration: 30, progress: 10 });
     // the process dies: the connection closes without anything else being written
-    for (const store of stores.splice(0)) store.close();
+    stores.closeAll();
 
     clock.advance(60_000);
     const after = rig('queue', openStore());
@@ -507,7 +506,7 @@ describe('VideoQueue: persistence', () => {
       'v-4:stopped',
     ]);
     expect(store.unfinishedVideoItems()).toEqual([]);
-    for (const store of stores.splice(0)) store.close();
+    stores.closeAll();
     expect(rowsOnDisk().map((row) => [row.id, row.status, row.reason])).toEqual([
       ['v-1', 'completed', null],
       ['v-2', 'failed', 'bad file'],
