@@ -7,7 +7,7 @@ const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.met
 
 mkdirSync(root('dist/web/assets'), { recursive: true });
 await build({
-  entryPoints: { gm: root('src/web/gm/main.ts') },
+  entryPoints: { gm: root('src/web/gm/main.ts'), admin: root('src/web/admin/main.ts') },
   outdir: root('dist/web/assets'),
   bundle: true,
   minify: true,
@@ -18,4 +18,5 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(root('src/web/gm/index.html'), root('dist/web/gm.html'));
-copyFileSync(root('src/web/gm/gm.css'), root('dist/web/assets/gm.css'));
+copyFileSync(root('src/web/admin/index.html'), root('dist/web/admin.html'));
+copyFileSync(root('src/web/shared/style.css'), root('dist/web/assets/style.css'));

@@ -1,7 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, launchChromium, viewports } from '../support/browser.js';
-import { startTestServer, tempDir, type TestServer } from '../support/harness.js';
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeClips } from '../support/clips.js';
+import { api, startTestServer, tempDir, type TestServer } from '../support/harness.js';
+import { headlessMpv } from '../support/mpv.js';
 
 let browser: Browser;
 let server: TestServer | undefined;
@@ -82,4 +86,40 @@ describe('the GM station page', () => {
       ['pair01', 'Owls', 'accepted'],
     ]);
   }, 90_000);
+
+  it('follows a real playback on the TV with its status bar', async () => {
+    const clips = makeClips(tempDir('gm-video-clips-'));
+    copyFileSync(clips.ok, join(clips.dir, 'tok002.mp4'));
+    const mpvDir = tempDir('gm-video-mpv-');
+    const { player } = headlessMpv(mpvDir, clips.idle);
+    try {
+      await player.start();
+      server = await startTestServer({ video: player, mediaDir: clips.dir });
+      const page = await openStation(server.url, 'GM_TV');
+      const seen = new Set<string>();
+      const progress: number[] = [];
+      const watch = setInterval(() => {
+        void page
+          .evaluate("[document.getElementById('video-text').textContent, document.getElementById('video-progress').value]")
+          .then((value) => {
+            const [text, bar] = value as [string, number];
+            seen.add(text);
+            progress.push(bar);
+          })
+          .catch(() => undefined);
+      }, 50);
+      const scanned = await api(server.url, 'POST', '/api/scan', { body: { tokenId: 'tok002', deviceId: 'door' } });
+      expect(scanned.status).toBe(200);
+      await expect.poll(() => seen.has('Playing: tok002'), { timeout: 20_000 }).toBe(true);
+      await expect.poll(() => page.locator('#video-text').textContent(), { timeout: 20_000 }).toBe('Idle');
+      clearInterval(watch);
+      expect(Math.max(...progress)).toBeGreaterThan(0);
+    } finally {
+      await server?.destroy();
+      server = undefined;
+      await player.close();
+      rmSync(mpvDir, { recursive: true, force: true });
+      rmSync(clips.dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -66,6 +66,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     app.use('/assets', express.static(join(webDir, 'assets'), { index: false, maxAge: '1h' }));
     app.get('/', (_req, res) => res.redirect('/gm'));
     app.get('/gm', (_req, res) => res.sendFile(join(webDir, 'gm.html')));
+    app.get('/admin', (_req, res) => res.sendFile(join(webDir, 'admin.html')));
   }
 
   app.get('/health', (_req, res) => {

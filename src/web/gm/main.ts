@@ -10,7 +10,7 @@ import type {
   TransactionSubmit,
 } from '../../contract/index.js';
 import { OfflineQueue } from './offline-queue.js';
-import { byId, renderDevices, renderRecent, renderScores, renderTeams, renderVideo } from './render.js';
+import { byId, renderDevices, renderRecent, renderScores, renderTeams, renderVideo } from '../shared/render.js';
 
 const STATION_KEY = 'gm.stationId';
 const TOKEN_KEY = 'gm.stationToken';

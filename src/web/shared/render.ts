@@ -30,9 +30,9 @@ export function transactionText(tx: Transaction): string {
   return `${time}  ${tx.teamId}  ${tx.tokenId}  ${outcome}`;
 }
 
-export function renderRecent(transactions: readonly Transaction[]): void {
+export function renderRecent(transactions: readonly Transaction[], limit = 30): void {
   byId('recent').replaceChildren(
-    ...[...transactions].reverse().slice(0, 30).map((tx) => {
+    ...[...transactions].reverse().slice(0, limit).map((tx) => {
       const item = document.createElement('li');
       item.textContent = transactionText(tx);
       item.dataset.status = tx.status;
@@ -59,7 +59,9 @@ export function renderDevices(devices: readonly DeviceConnection[]): void {
   byId('devices').replaceChildren(
     ...devices.map((device) => {
       const item = document.createElement('li');
-      item.textContent = `${device.name ?? device.deviceId} (${device.type}) ${device.connectionStatus}`;
+      const seen = new Date(device.lastHeartbeat).toLocaleTimeString();
+      const address = device.ipAddress ? ` · ${device.ipAddress.replace(/^::ffff:/, '')}` : '';
+      item.textContent = `${device.name ?? device.deviceId} (${device.type}) ${device.connectionStatus} · last seen ${seen}${address}`;
       return item;
     }),
   );

@@ -1,0 +1,258 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  DeviceConnection,
+  ErrorPayload,
+  GameState,
+  LoginResponse,
+  ServerToClientEvents,
+  Session,
+  ShowToken,
+  Transaction,
+  VideoOverview,
+} from '../../contract/index.js';
+import { byId, renderDevices, renderRecent, renderScores, renderVideo } from '../shared/render.js';
+
+const TOKEN_KEY = 'admin.token';
+const SECTIONS = ['session-card', 'video-card', 'scores-card', 'transactions-card', 'devices-card', 'system-card', 'history-card'];
+
+type AdminSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+let socket: AdminSocket | undefined;
+let transactions: Transaction[] = [];
+let devices: DeviceConnection[] = [];
+let session: Session | null = null;
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls the admin API with the session's token; a 401 sends the person back to the login. */
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.ok) return (await response.json()) as T;
+  const error = (await response.json().catch(() => ({ code: 'SERVER_ERROR', message: response.statusText }))) as ErrorPayload;
+  if (response.status === 401) logOut(error.message);
+  throw new ApiError(response.status, error.code, error.message);
+}
+
+function say(message: string): void {
+  byId('session-message').textContent = message;
+}
+
+/** Runs an admin action and reports its failure in words instead of failing silently. */
+function act(action: () => Promise<unknown>): void {
+  action().catch((error: unknown) => say(error instanceof Error ? error.message : String(error)));
+}
+
+function renderSession(): void {
+  byId('session-text').textContent = session
+    ? `${session.name} — ${session.status} · ${session.transactionCount} transactions · ${session.playerScanCount} player scans`
+    : 'No session: start a new one';
+  byId<HTMLButtonElement>('pause-session').disabled = session?.status !== 'active';
+  byId<HTMLButtonElement>('resume-session').disabled = session?.status !== 'paused';
+  byId<HTMLButtonElement>('end-session').disabled = session === null;
+}
+
+function renderSystem(state: GameState): void {
+  const items = [
+    `Orchestrator: ${state.systemStatus.orchestratorOnline ? 'online' : 'offline'}`,
+    `TV (mpv): ${state.systemStatus.videoDisplayReady ? 'ready' : 'not ready'}`,
+  ];
+  byId('system').replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+}
+
+function applyState(state: GameState): void {
+  renderScores(state.scores);
+  renderVideo(state.video);
+  renderSystem(state);
+}
+
+function renderTransactions(): void {
+  const filter = byId<HTMLInputElement>('filter').value.trim().toLowerCase();
+  const shown = filter ? transactions.filter((t) => t.teamId.toLowerCase().includes(filter) || t.tokenId.toLowerCase().includes(filter)) : transactions;
+  renderRecent(shown, 100);
+}
+
+async function refreshVideo(): Promise<void> {
+  const overview = await api<VideoOverview>('GET', '/api/video');
+  byId('video-queue').replaceChildren(
+    ...overview.queue.map((item) => Object.assign(document.createElement('li'), { textContent: `${item.tokenId} (${item.requestedBy})` })),
+  );
+}
+
+async function refreshHistory(): Promise<void> {
+  const sessions = await api<Session[]>('GET', '/api/sessions');
+  byId('history').replaceChildren(
+    ...sessions.map((entry) => {
+      const row = document.createElement('tr');
+      for (const text of [entry.name, entry.status, new Date(entry.startTime).toLocaleString(), String(entry.transactionCount)]) {
+        row.append(Object.assign(document.createElement('td'), { textContent: text }));
+      }
+      const exports = document.createElement('td');
+      for (const format of ['json', 'csv'] as const) {
+        const button = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: format.toUpperCase() });
+        button.setAttribute('aria-label', `Export ${entry.name} as ${format.toUpperCase()}`);
+        button.addEventListener('click', () => act(() => download(entry, format)));
+        exports.append(button);
+      }
+      row.append(exports);
+      return row;
+    }),
+  );
+}
+
+/** Exports need the token in a header, so they are fetched and handed over as a file. */
+async function download(session: Session, format: 'json' | 'csv'): Promise<void> {
+  const response = await fetch(`/api/sessions/${encodeURIComponent(session.id)}/export?format=${format}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!response.ok) throw new Error(`export failed (${response.status})`);
+  const link = Object.assign(document.createElement('a'), {
+    href: URL.createObjectURL(await response.blob()),
+    download: `session-${session.id}.${format}`,
+  });
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+async function loadTokens(): Promise<void> {
+  const tokens = await api<ShowToken[]>('GET', '/api/tokens');
+  byId('video-token').replaceChildren(
+    ...tokens.filter((t) => t.video !== undefined).map((t) => new Option(`${t.id} — ${t.video ?? ''}`, t.id)),
+  );
+}
+
+function connect(): void {
+  socket?.close();
+  const next: AdminSocket = io({ transports: ['websocket'], auth: { token }, reconnectionDelayMax: 30_000 });
+  socket = next;
+  next.on('connect', () => {
+    byId('connection').textContent = 'Online';
+    byId('connection').classList.add('online');
+    next.emit('state:request', {});
+  });
+  next.on('disconnect', () => {
+    byId('connection').textContent = 'Offline';
+    byId('connection').classList.remove('online');
+  });
+  next.on('connect_error', () => byId('connection').classList.remove('online'));
+  next.on('sync:full', (e) => {
+    session = e.data.session;
+    renderSession();
+    applyState(e.data.state);
+    transactions = e.data.transactions;
+    renderTransactions();
+    devices = e.data.devices;
+    renderDevices(devices);
+    act(refreshHistory);
+    act(refreshVideo);
+  });
+  next.on('state:update', (e) => applyState(e.data));
+  next.on('transaction:new', (e) => {
+    if (session?.id === e.data.sessionId) {
+      const accepted = e.data.status === 'accepted' ? 1 : 0;
+      session = { ...session, transactionCount: session.transactionCount + 1, acceptedCount: session.acceptedCount + accepted };
+      renderSession();
+    }
+    transactions = [...transactions, e.data].slice(-500);
+    renderTransactions();
+  });
+  next.on('video:status', (e) => {
+    renderVideo(e.data);
+    if (e.data.status === 'loading' || e.data.status === 'idle') act(refreshVideo);
+  });
+  next.on('device:connected', (e) => {
+    devices = [...devices.filter((d) => d.deviceId !== e.data.deviceId), { ...e.data, connectionTime: e.timestamp, lastHeartbeat: e.timestamp, connectionStatus: 'connected' }];
+    renderDevices(devices);
+  });
+  next.on('device:disconnected', (e) => {
+    devices = devices.map((d) => (d.deviceId === e.data.deviceId ? { ...d, connectionStatus: 'disconnected' } : d));
+    renderDevices(devices);
+  });
+}
+
+function showApp(): void {
+  byId('login').hidden = true;
+  byId('logout').hidden = false;
+  for (const id of SECTIONS) byId(id).hidden = false;
+  connect();
+  act(loadTokens);
+}
+
+function logOut(reason = ''): void {
+  token = '';
+  sessionStorage.removeItem(TOKEN_KEY);
+  socket?.close();
+  socket = undefined;
+  for (const id of SECTIONS) byId(id).hidden = true;
+  byId('login').hidden = false;
+  byId('logout').hidden = true;
+  byId('login-error').textContent = reason;
+  byId<HTMLInputElement>('password').focus();
+}
+
+byId<HTMLFormElement>('login').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const password = byId<HTMLInputElement>('password').value;
+  void fetch('/api/admin/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) })
+    .then(async (response) => {
+      if (!response.ok) {
+        byId('login-error').textContent = ((await response.json()) as ErrorPayload).message;
+        return;
+      }
+      token = ((await response.json()) as LoginResponse).token;
+      sessionStorage.setItem(TOKEN_KEY, token);
+      byId<HTMLInputElement>('password').value = '';
+      byId('login-error').textContent = '';
+      showApp();
+    })
+    .catch(() => {
+      byId('login-error').textContent = 'The orchestrator cannot be reached';
+    });
+});
+
+byId('logout').addEventListener('click', () => logOut());
+const setStatus = (status: Session['status']) => act(async () => say(`Session ${(await api<Session>('PATCH', '/api/session', { status })).status}`));
+byId('pause-session').addEventListener('click', () => setStatus('paused'));
+byId('resume-session').addEventListener('click', () => setStatus('active'));
+byId('end-session').addEventListener('click', () => setStatus('completed'));
+byId<HTMLFormElement>('new-session-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const name = byId<HTMLInputElement>('session-name').value.trim();
+  act(async () => {
+    const session = await api<Session>('POST', '/api/session', name ? { name } : {});
+    byId<HTMLInputElement>('session-name').value = '';
+    say(`Started ${session.name}`);
+  });
+});
+
+const dialog = byId<HTMLDialogElement>('reset-dialog');
+byId('reset').addEventListener('click', () => dialog.showModal());
+byId('reset-cancel').addEventListener('click', () => dialog.close());
+byId('reset-confirm').addEventListener('click', () => {
+  dialog.close();
+  act(async () => say(`Game reset: ${(await api<Session>('POST', '/api/reset')).name} started`));
+});
+
+const video = (body: Record<string, string>) => act(() => api<VideoOverview>('POST', '/api/video', body).then(() => refreshVideo()));
+byId('video-play').addEventListener('click', () => video({ action: 'play', tokenId: byId<HTMLSelectElement>('video-token').value }));
+byId('video-pause').addEventListener('click', () => video({ action: 'pause' }));
+byId('video-resume').addEventListener('click', () => video({ action: 'resume' }));
+byId('video-skip').addEventListener('click', () => video({ action: 'skip' }));
+byId('video-stop').addEventListener('click', () => video({ action: 'stop' }));
+byId('filter').addEventListener('input', renderTransactions);
+
+if (token) showApp();
+else byId<HTMLInputElement>('password').focus();

@@ -1,0 +1,88 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, launchChromium, viewports } from '../support/browser.js';
+import { ADMIN_PASSWORD, api, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+
+let browser: Browser;
+let server: TestServer | undefined;
+const peers: Peer[] = [];
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+afterEach(async () => {
+  for (const peer of peers.splice(0)) peer.close();
+  await server?.destroy();
+  server = undefined;
+});
+
+async function openAdmin(url: string, viewport: { width: number; height: number } = viewports.tablet): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(`${url}/admin`);
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByText('Online', { exact: true }).waitFor();
+  return page;
+}
+
+describe('the admin page', () => {
+  it('refuses a wrong password and says why', async () => {
+    server = await startTestServer();
+    const page = await (await browser.newContext({ viewport: viewports.tablet })).newPage();
+    await page.goto(`${server.url}/admin`);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.locator('#login-error').textContent()).toContain('wrong password');
+    expect(await page.locator('#session-card').isHidden()).toBe(true);
+  });
+
+  it('shows a GM station, its transactions live, and filters them', async () => {
+    server = await startTestServer();
+    const admin = await openAdmin(server.url);
+    const gm = await station(server.url, 'GM_BAR');
+    peers.push(gm);
+    await gm.submit('tok003', 'Red', 'GM_BAR');
+    await gm.submit('tok001', 'Blue', 'GM_BAR');
+    await expect.poll(() => admin.locator('#recent').textContent()).toContain('tok001');
+    await expect.poll(() => admin.locator('#scores').textContent()).toContain('250,000');
+    await expect.poll(() => admin.locator('#devices').textContent()).toContain('GM_BAR (gm) connected');
+    await expect.poll(() => admin.locator('#session-text').textContent()).toContain('2 transactions');
+    await admin.getByLabel('Filter by team or token').fill('red');
+    await expect.poll(() => admin.locator('#recent li').count()).toBe(1);
+    expect(await admin.locator('#recent').textContent()).toContain('tok003');
+    await admin.screenshot({ path: artifactPath('admin-tablet.png'), fullPage: true });
+    const phone = await openAdmin(server.url, viewports.phone);
+    await expect.poll(() => phone.locator('#scores').textContent()).toContain('Red');
+    await phone.screenshot({ path: artifactPath('admin-phone.png'), fullPage: true });
+  });
+
+  it('starts a new session, then resets the game after a confirmation', async () => {
+    server = await startTestServer();
+    const admin = await openAdmin(server.url);
+    const gm = await station(server.url, 'GM');
+    peers.push(gm);
+    const first = server.orchestrator.show.session!.id;
+    await admin.getByLabel('New session name').fill('Friday late show');
+    await admin.getByRole('button', { name: 'New session' }).click();
+    await expect.poll(() => admin.locator('#session-text').textContent()).toContain('Friday late show — active');
+    const second = server.orchestrator.show.session!;
+    expect(second.id).not.toBe(first);
+    await gm.waitFor('sync:full', (e) => e.data.session?.id === second.id);
+
+    await admin.getByRole('button', { name: 'Reset game' }).click();
+    // Nothing happens before the confirmation.
+    expect(server.orchestrator.show.session!.id).toBe(second.id);
+    await admin.getByRole('button', { name: 'Cancel' }).click();
+    expect(server.orchestrator.show.session!.id).toBe(second.id);
+    await admin.getByRole('button', { name: 'Reset game' }).click();
+    await admin.getByRole('button', { name: 'Confirm reset' }).click();
+    await expect.poll(() => server!.orchestrator.show.session!.id).not.toBe(second.id);
+    await gm.waitFor('sync:full', (e) => e.data.session?.id === server!.orchestrator.show.session!.id);
+    await expect.poll(() => admin.locator('#history tr').count()).toBe(3);
+    expect(await admin.locator('#history').textContent()).toContain('Friday late show');
+    const sessions = (await api(server.url, 'GET', '/api/sessions', { token: await server.adminToken() })).body as { status: string }[];
+    expect(sessions.map((s) => s.status)).toEqual(['active', 'completed', 'completed']);
+  });
+});
