@@ -72,7 +72,7 @@ describe('the GM station page', () => {
     for (const token of ['tok001', 'tok002', 'pair01']) await scan(page, 'Owls', token);
     await expect.poll(() => page.locator('#queued').textContent()).toBe('Offline — 3 queued');
     // Kept in the browser's storage, so closing the tab does not lose them either.
-    const kept = JSON.parse(String(await page.evaluate("localStorage.getItem('gm.pendingScans')"))) as { tokenId: string }[];
+    const kept = JSON.parse(String(await page.evaluate("localStorage.getItem('gm.pendingScans.GM_OFFLINE')"))) as { tokenId: string }[];
     expect(kept.map((s) => s.tokenId)).toEqual(['tok001', 'tok002', 'pair01']);
 
     server = await startTestServer({ dataDir, port });
@@ -122,4 +122,56 @@ describe('the GM station page', () => {
       rmSync(clips.dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('offers NFC only where the browser has Web NFC, and submits the token a tag carries', async () => {
+    server = await startTestServer();
+    const plain = await openStation(server.url, 'GM_PLAIN');
+    expect(await plain.getByRole('button', { name: 'Scan with NFC' }).isHidden()).toBe(true);
+
+    // A stand-in for Android Chrome's NDEFReader: the tablet's NFC hardware is what is faked.
+    const context = await browser.newContext({ viewport: viewports.phone });
+    await context.addInitScript(`
+      window.NDEFReader = class extends EventTarget {
+        scan() { window.__tag = (text) => {
+          const event = new Event('reading');
+          event.serialNumber = '04:a2:7f';
+          event.message = { records: [{ recordType: 'text', encoding: 'utf-8', data: new DataView(new TextEncoder().encode(text).buffer) }] };
+          this.dispatchEvent(event);
+        }; return Promise.resolve(); }
+      };`);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/gm`);
+    await page.getByLabel('Station name').fill('GM_NFC');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByText('Online', { exact: true }).waitFor();
+    await page.getByLabel('Team', { exact: true }).selectOption('__new__');
+    await page.getByLabel('New team name').fill('Foxes');
+    await page.getByRole('button', { name: 'Scan with NFC' }).click();
+    await page.getByRole('button', { name: /NFC on/ }).waitFor();
+    await page.evaluate("window.__tag(' TOK004 ')");
+    await expect.poll(() => page.locator('#result').textContent()).toContain('Accepted TOK004');
+    const stored = server.store.transactions(server.orchestrator.show.session!.id);
+    expect(stored.map((t) => [t.tokenId, t.teamId, t.scannerId])).toEqual([['TOK004', 'Foxes', 'GM_NFC']]);
+  });
+
+  it('lets two tabs of one browser be two stations without fighting over one name', async () => {
+    server = await startTestServer();
+    const first = await openStation(server.url, 'GM_TAB_1');
+    const second = await first.context().newPage();
+    await second.goto(`${server.url}/gm`);
+    // The second tab offers the last name but does not connect as it on its own.
+    expect(await second.getByLabel('Station name').inputValue()).toBe('GM_TAB_1');
+    expect(await second.locator('#scan').isHidden()).toBe(true);
+    await second.getByLabel('Station name').fill('GM_TAB_2');
+    await second.getByRole('button', { name: 'Connect' }).click();
+    await second.getByText('Online', { exact: true }).waitFor();
+    await scan(second, 'Owls', 'tok001');
+    await expect.poll(() => first.locator('#recent').textContent()).toContain('tok001');
+    expect(await first.locator('#connection').textContent()).toBe('Online');
+    expect(server.orchestrator.show.connectedStations()).toBe(2);
+    // A reload keeps the tab's own station.
+    await first.reload();
+    await first.getByText('Online', { exact: true }).waitFor();
+    expect(await first.locator('#station-label').textContent()).toBe('— GM_TAB_1');
+  });
 });

@@ -9,9 +9,12 @@ import type {
   Transaction,
   TransactionSubmit,
 } from '../../contract/index.js';
+import { offerNfc } from './nfc.js';
 import { OfflineQueue } from './offline-queue.js';
 import { byId, renderDevices, renderRecent, renderScores, renderTeams, renderVideo } from '../shared/render.js';
 
+/** The last name used on this device, offered again; the tab's own station lives in sessionStorage. */
+const LAST_NAME_KEY = 'gm.lastStationName';
 const STATION_KEY = 'gm.stationId';
 const TOKEN_KEY = 'gm.stationToken';
 const ACK_TIMEOUT_MS = 5000;
@@ -19,9 +22,10 @@ const HEARTBEAT_MS = 10_000;
 
 type StationSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const queue = new OfflineQueue();
+let queue = new OfflineQueue('');
 let socket: StationSocket | undefined;
-let stationId = localStorage.getItem(STATION_KEY) ?? '';
+// A reload keeps the tab's station; a second tab starts at the setup form, so two tabs never fight over one name.
+let stationId = sessionStorage.getItem(STATION_KEY) ?? '';
 let identified = false;
 let flushing = false;
 let state: GameState | undefined;
@@ -152,9 +156,10 @@ function connect(token: string): void {
       })
       .catch(() => setConnection('No answer', false));
   });
-  next.on('disconnect', () => {
+  next.on('disconnect', (reason) => {
     identified = false;
-    setConnection('Offline', false);
+    // The server closes a connection when another tab or tablet identifies with the same name.
+    setConnection(reason === 'io server disconnect' ? 'Taken over by another tab with this name' : 'Offline', false);
   });
   next.on('connect_error', (error) => {
     const data = (error as Error & { data?: { message?: string } }).data;
@@ -183,7 +188,9 @@ function connect(token: string): void {
 
 function start(name: string, token: string): void {
   stationId = name;
-  localStorage.setItem(STATION_KEY, name);
+  queue = new OfflineQueue(name);
+  sessionStorage.setItem(STATION_KEY, name);
+  localStorage.setItem(LAST_NAME_KEY, name);
   sessionStorage.setItem(TOKEN_KEY, token);
   byId('setup').hidden = true;
   byId('scan').hidden = false;
@@ -203,11 +210,10 @@ byId<HTMLSelectElement>('team').addEventListener('change', () => {
   byId('new-team-row').hidden = byId<HTMLSelectElement>('team').value !== '__new__';
 });
 
-byId<HTMLFormElement>('scan-form').addEventListener('submit', (event) => {
-  event.preventDefault();
+/** Submits a token for the chosen team, from the field or from an NFC tag. */
+function submitToken(tokenId: string): void {
   const tokenInput = byId<HTMLInputElement>('token');
   const select = byId<HTMLSelectElement>('team');
-  const tokenId = tokenInput.value.trim();
   const teamId = select.value === '__new__' ? byId<HTMLInputElement>('new-team').value.trim() : select.value;
   if (!tokenId) return;
   if (!teamId) {
@@ -221,13 +227,20 @@ byId<HTMLFormElement>('scan-form').addEventListener('submit', (event) => {
   tokenInput.value = '';
   tokenInput.focus();
   void submit({ tokenId, teamId, scannerId: stationId });
+}
+
+byId<HTMLFormElement>('scan-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitToken(byId<HTMLInputElement>('token').value.trim());
 });
+
+offerNfc(byId<HTMLButtonElement>('nfc'), submitToken, (message) => showResult(message, 'rejected'));
 
 setInterval(() => {
   if (socket?.connected && identified) socket.emit('heartbeat', { stationId });
 }, HEARTBEAT_MS);
 
-byId<HTMLInputElement>('station-name').value = stationId;
+byId<HTMLInputElement>('station-name').value = stationId || (localStorage.getItem(LAST_NAME_KEY) ?? '');
 renderTeams({ sessionId: null, lastUpdate: '', video: { status: 'idle' }, scores: [], recentTransactions: [], systemStatus: { orchestratorOnline: true, videoDisplayReady: false } }, localTeams);
 const savedToken = sessionStorage.getItem(TOKEN_KEY) ?? '';
 if (stationId) start(stationId, savedToken);

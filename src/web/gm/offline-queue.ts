@@ -1,6 +1,5 @@
 import type { TransactionSubmit } from '../../contract/index.js';
 
-const KEY = 'gm.pendingScans';
 
 /**
  * Scans submitted while the orchestrator cannot be reached, kept in the browser so that a
@@ -8,11 +7,16 @@ const KEY = 'gm.pendingScans';
  * answers a resubmission with the original transaction, so flushing after a lost ack is safe.
  */
 export class OfflineQueue {
-  constructor(private readonly storage: Storage = localStorage) {}
+  private readonly key: string;
+
+  /** One queue per station, so two tabs acting as different stations never send each other's scans. */
+  constructor(stationId: string, private readonly storage: Storage = localStorage) {
+    this.key = `gm.pendingScans.${stationId}`;
+  }
 
   list(): TransactionSubmit[] {
     try {
-      const parsed: unknown = JSON.parse(this.storage.getItem(KEY) ?? '[]');
+      const parsed: unknown = JSON.parse(this.storage.getItem(this.key) ?? '[]');
       return Array.isArray(parsed) ? (parsed as TransactionSubmit[]) : [];
     } catch {
       return [];
@@ -20,12 +24,12 @@ export class OfflineQueue {
   }
 
   push(scan: TransactionSubmit): void {
-    this.storage.setItem(KEY, JSON.stringify([...this.list(), scan]));
+    this.storage.setItem(this.key, JSON.stringify([...this.list(), scan]));
   }
 
   /** Removes the oldest scan once the server has acknowledged it. */
   shift(): void {
-    this.storage.setItem(KEY, JSON.stringify(this.list().slice(1)));
+    this.storage.setItem(this.key, JSON.stringify(this.list().slice(1)));
   }
 
   get size(): number {

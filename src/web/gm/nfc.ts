@@ -1,0 +1,52 @@
+/** The part of Web NFC (Chrome on Android) the station uses; absent elsewhere. */
+interface NdefRecord {
+  recordType: string;
+  data?: DataView;
+  encoding?: string;
+}
+interface NdefReadingEvent extends Event {
+  serialNumber: string;
+  message: { records: NdefRecord[] };
+}
+interface NdefReader extends EventTarget {
+  scan(): Promise<void>;
+}
+type NdefReaderConstructor = new () => NdefReader;
+
+/**
+ * The token id on a tag: its first text record, else its serial number (bare RFID tags
+ * carry no records). Text records are decoded with their declared encoding.
+ */
+export function tokenIdFromTag(event: NdefReadingEvent): string | undefined {
+  const text = event.message.records.find((record) => record.recordType === 'text' && record.data);
+  if (text?.data) return new TextDecoder(text.encoding ?? 'utf-8').decode(text.data).trim() || undefined;
+  return event.serialNumber ? event.serialNumber.replace(/:/g, '') : undefined;
+}
+
+/**
+ * Offers "Scan with NFC" where the browser has Web NFC. Scanning needs a user gesture, so it
+ * starts on the first press and then reads every tag held to the tablet.
+ */
+export function offerNfc(button: HTMLButtonElement, onToken: (tokenId: string) => void, onProblem: (message: string) => void): void {
+  const Reader = (window as unknown as { NDEFReader?: NdefReaderConstructor }).NDEFReader;
+  if (!Reader) return;
+  button.hidden = false;
+  let started = false;
+  button.addEventListener('click', () => {
+    if (started) return;
+    const reader = new Reader();
+    reader.addEventListener('reading', (event) => {
+      const tokenId = tokenIdFromTag(event as NdefReadingEvent);
+      if (tokenId) onToken(tokenId);
+      else onProblem('This tag carries no token id');
+    });
+    reader.addEventListener('readingerror', () => onProblem('The tag could not be read: hold it still and try again'));
+    reader.scan().then(
+      () => {
+        started = true;
+        button.textContent = 'NFC on: hold a token to the tablet';
+      },
+      (error: unknown) => onProblem(`NFC is not available: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  });
+}
