@@ -96,24 +96,24 @@ describe('the GM station page', () => {
       await player.start();
       server = await startTestServer({ video: player, mediaDir: clips.dir });
       const page = await openStation(server.url, 'GM_TV');
-      const seen = new Set<string>();
-      const progress: number[] = [];
-      const watch = setInterval(() => {
-        void page
-          .evaluate("[document.getElementById('video-text').textContent, document.getElementById('video-progress').value]")
-          .then((value) => {
-            const [text, bar] = value as [string, number];
-            seen.add(text);
-            progress.push(bar);
-          })
-          .catch(() => undefined);
-      }, 50);
+      // Recorded inside the page on every change, so a busy machine cannot make the test miss one.
+      await page.evaluate(`
+        window.__video = [];
+        const record = () => window.__video.push([document.getElementById('video-text').textContent, document.getElementById('video-progress').value]);
+        new MutationObserver(record).observe(document.getElementById('video-text'), { childList: true, characterData: true, subtree: true });
+        new MutationObserver(record).observe(document.getElementById('video-progress'), { attributes: true });
+        const bar = document.getElementById('video-progress');
+        const descriptor = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, 'value');
+        Object.defineProperty(bar, 'value', { get() { return descriptor.get.call(this); }, set(v) { descriptor.set.call(this, v); record(); } });
+      `);
+      const observed = () => page.evaluate<[string, number][]>('window.__video');
       const scanned = await api(server.url, 'POST', '/api/scan', { body: { tokenId: 'tok002', deviceId: 'door' } });
       expect(scanned.status).toBe(200);
-      await expect.poll(() => seen.has('Playing: tok002'), { timeout: 20_000 }).toBe(true);
+      await expect.poll(async () => (await observed()).some(([text]) => text === 'Playing: tok002'), { timeout: 20_000 }).toBe(true);
       await expect.poll(() => page.locator('#video-text').textContent(), { timeout: 20_000 }).toBe('Idle');
-      clearInterval(watch);
-      expect(Math.max(...progress)).toBeGreaterThan(0);
+      const changes = await observed();
+      expect(Math.max(...changes.filter(([text]) => text === 'Playing: tok002').map(([, bar]) => bar))).toBeGreaterThan(0);
+      expect(changes.map(([text]) => text).filter((t, i, all) => t !== all[i - 1])).toEqual(['Loading: tok002', 'Playing: tok002', 'Completed: tok002', 'Idle']);
     } finally {
       await server?.destroy();
       server = undefined;
