@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN_PASSWORD } from './harness.js';
 
 /** Debian's Chromium, installed by .ci/run; the flags keep it off the network and the GPU. */
 export function launchChromium(): Promise<Browser> {
@@ -21,3 +22,25 @@ export const viewports = {
   tablet: { width: 1024, height: 768 },
   phone: { width: 390, height: 844 },
 } as const;
+
+type Viewport = { width: number; height: number };
+
+/** Opens /gm in a fresh browser profile and connects as station `name`. */
+export async function openStation(browser: Browser, url: string, name: string, viewport: Viewport = viewports.tablet): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(`${url}/gm`);
+  await page.getByLabel('Station name').fill(name);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByText('Online', { exact: true }).waitFor();
+  return page;
+}
+
+/** Opens /admin in a fresh browser profile and logs in. */
+export async function openAdmin(browser: Browser, url: string, viewport: Viewport = viewports.tablet): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(`${url}/admin`);
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByText('Online', { exact: true }).waitFor();
+  return page;
+}

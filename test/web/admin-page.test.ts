@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchChromium, viewports } from '../support/browser.js';
-import { ADMIN_PASSWORD, api, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import type { Browser } from 'playwright-core';
+import { artifactPath, launchChromium, openAdmin as openAdminIn, viewports } from '../support/browser.js';
+import { api, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
 
 let browser: Browser;
 let server: TestServer | undefined;
@@ -18,14 +18,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function openAdmin(url: string, viewport: { width: number; height: number } = viewports.tablet): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(`${url}/admin`);
-  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByText('Online', { exact: true }).waitFor();
-  return page;
-}
+const openAdmin = (url: string, viewport?: { width: number; height: number }) => openAdminIn(browser, url, viewport);
 
 describe('the admin page', () => {
   it('refuses a wrong password and says why', async () => {

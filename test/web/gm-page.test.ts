@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchChromium, viewports } from '../support/browser.js';
+import { artifactPath, launchChromium, openAdmin, openStation as openStationIn, viewports } from '../support/browser.js';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeClips } from '../support/clips.js';
@@ -20,15 +20,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function openStation(url: string, name: string, viewport: { width: number; height: number } = viewports.tablet): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${url}/gm`);
-  await page.getByLabel('Station name').fill(name);
-  await page.getByRole('button', { name: 'Connect' }).click();
-  await page.getByText('Online', { exact: true }).waitFor();
-  return page;
-}
+const openStation = (url: string, name: string, viewport?: { width: number; height: number }) => openStationIn(browser, url, name, viewport);
 
 async function scan(page: Page, team: string, token: string): Promise<void> {
   const select = page.getByLabel('Team', { exact: true });
@@ -47,9 +39,11 @@ describe('the GM station page', () => {
     server = await startTestServer();
     const a = await openStation(server.url, 'GM_A');
     const b = await openStation(server.url, 'GM_B');
+    const admin = await openAdmin(browser, server.url);
     await scan(a, 'Red', 'tok003');
     await expect.poll(() => a.locator('#result').textContent()).toContain('Accepted tok003');
     await expect.poll(() => b.locator('#recent').textContent()).toContain('tok003');
+    await expect.poll(() => admin.locator('#recent').textContent()).toContain('tok003');
     await expect.poll(() => b.locator('#scores').textContent()).toContain('250,000');
     // A second claim of the same token reads as a duplicate.
     await scan(b, 'Blue', 'TOK003');
