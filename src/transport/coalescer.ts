@@ -1,14 +1,4 @@
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  now(): number;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-  now: () => performance.now(),
-};
+import { realTimers, type Timers } from '../ports/timers.js';
 
 /**
  * Runs `flush` at most once per `intervalMs`: the first request of a quiet period runs at

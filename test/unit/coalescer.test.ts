@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Coalescer, type Timers } from '../../src/transport/coalescer.js';
+import type { Timers } from '../../src/ports/timers.js';
+import { Coalescer } from '../../src/transport/coalescer.js';
 
 /** Timers on a manual clock: `advance` runs every callback that falls due, in time order. */
 class FakeTimers implements Timers {

@@ -15,7 +15,8 @@ import type {
 import type { Clock } from '../../ports/clock.js';
 import type { SessionChange, ShowNotifier } from '../../ports/notifier.js';
 import type { ReconnectQueue } from '../../domain/reconnect-queue.js';
-import { Coalescer, type Timers } from '../coalescer.js';
+import type { Timers } from '../../ports/timers.js';
+import { Coalescer } from '../coalescer.js';
 
 /** What the server keeps on each connection. */
 export interface StationSocketData {

@@ -1,0 +1,148 @@
+import type { Timers } from '../ports/timers.js';
+
+export interface ResetButtonTiming {
+  /** A change must hold this long to count (contact bounce). */
+  debounceMs: number;
+  /** How long the button must be held to reset the game. */
+  holdMs: number;
+  /** After a reset, presses are ignored this long. */
+  cooldownMs: number;
+  /** Presses right after start are ignored (a line settling, a finger still on the button). */
+  startupIgnoreMs: number;
+  /** A line active longer than this is a fault (wiring, polarity), not a press. */
+  stuckMs: number;
+}
+
+export const defaultButtonTiming: ResetButtonTiming = {
+  debounceMs: 50,
+  holdMs: 3000,
+  cooldownMs: 10_000,
+  startupIgnoreMs: 5000,
+  stuckMs: 30_000,
+};
+
+export type ButtonEvent =
+  | { kind: 'pressed' }
+  | { kind: 'short-press'; heldMs: number }
+  | { kind: 'reset' }
+  | { kind: 'ignored'; why: 'starting' | 'cooldown' }
+  | { kind: 'stuck' }
+  | { kind: 'recovered' };
+
+export type ButtonHealth = 'ok' | 'fault';
+
+export interface ResetButtonCallbacks {
+  /** The deliberate long press: end the game and start a fresh one. */
+  onReset: () => void;
+  /** Every press, refusal and fault, for the log and the stations. */
+  onEvent: (event: ButtonEvent) => void;
+  /** The status LED: blinking while held, a flash on reset, off otherwise. */
+  onLed?: (pattern: 'off' | 'blink' | 'flash') => void;
+}
+
+type State =
+  | { name: 'released' }
+  | { name: 'settling'; since: number }
+  | { name: 'held'; since: number }
+  | { name: 'spent' } // fired or refused: must be released before it can fire again
+  | { name: 'stuck' };
+
+/**
+ * The reset button's logic, with no GPIO in it: an adapter reports the line going active or
+ * inactive, this decides. Only a hold of `holdMs` resets; shorter presses are logged; the
+ * button must be released before it can fire again.
+ */
+export class ResetButton {
+  private state: State = { name: 'released' };
+  private readonly startedAt: number;
+  private lastReset = Number.NEGATIVE_INFINITY;
+  private timers: unknown[] = [];
+
+  constructor(
+    private readonly callbacks: ResetButtonCallbacks,
+    private readonly clock: Timers,
+    private readonly timing: ResetButtonTiming = defaultButtonTiming,
+  ) {
+    this.startedAt = clock.now();
+  }
+
+  get health(): ButtonHealth {
+    return this.state.name === 'stuck' ? 'fault' : 'ok';
+  }
+
+  /** The adapter saw the line change; `active` means pressed. */
+  lineChanged(active: boolean): void {
+    if (active) this.pressed();
+    else this.released();
+  }
+
+  stop(): void {
+    this.clearTimers();
+  }
+
+  private pressed(): void {
+    if (this.state.name !== 'released') return;
+    const now = this.clock.now();
+    this.watchForStuck();
+    if (now - this.startedAt < this.timing.startupIgnoreMs) return this.refuse('starting');
+    if (now - this.lastReset < this.timing.cooldownMs) return this.refuse('cooldown');
+    this.state = { name: 'settling', since: now };
+    this.after(this.timing.debounceMs, () => {
+      if (this.state.name !== 'settling') return;
+      this.state = { name: 'held', since: this.state.since };
+      this.callbacks.onEvent({ kind: 'pressed' });
+      this.callbacks.onLed?.('blink');
+      this.after(this.timing.holdMs - this.timing.debounceMs, () => this.fire());
+    });
+  }
+
+  private released(): void {
+    const state = this.state;
+    this.clearTimers();
+    this.state = { name: 'released' };
+    switch (state.name) {
+      case 'held':
+        this.callbacks.onEvent({ kind: 'short-press', heldMs: Math.round(this.clock.now() - state.since) });
+        this.callbacks.onLed?.('off');
+        return;
+      case 'stuck':
+        this.callbacks.onEvent({ kind: 'recovered' });
+        return;
+      case 'released':
+      case 'settling': // a bounce shorter than the debounce
+      case 'spent':
+        return;
+    }
+  }
+
+  private fire(): void {
+    if (this.state.name !== 'held') return;
+    this.state = { name: 'spent' };
+    this.lastReset = this.clock.now();
+    this.callbacks.onLed?.('flash');
+    this.callbacks.onEvent({ kind: 'reset' });
+    this.callbacks.onReset();
+  }
+
+  private refuse(why: 'starting' | 'cooldown'): void {
+    this.state = { name: 'spent' };
+    this.callbacks.onEvent({ kind: 'ignored', why });
+  }
+
+  private watchForStuck(): void {
+    this.after(this.timing.stuckMs, () => {
+      if (this.state.name === 'released') return;
+      this.state = { name: 'stuck' };
+      this.callbacks.onLed?.('off');
+      this.callbacks.onEvent({ kind: 'stuck' });
+    });
+  }
+
+  private after(ms: number, action: () => void): void {
+    this.timers.push(this.clock.setTimeout(action, ms));
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers.splice(0)) this.clock.clearTimeout(timer);
+  }
+}
