@@ -49,6 +49,14 @@ export const ConfigSchema = z.object({
   ),
   WIFI_SSID: text(z.string().max(64).optional()).describe("the hotspot's name, for `{ssid}` in IDLE_TEXT"),
   HOST_ROOT: text(z.string().default('/')).describe('root prefix of /sys, /proc and /dev (tests point it at a fake tree)'),
+  RESET_BUTTON_DRIVER: text(z.enum(['auto', 'evdev', 'none']).default('auto')).describe(
+    '`evdev` reads the gpio-keys device of the `gpio-key` overlay; `auto` uses it when present; `none` for no button',
+  ),
+  RESET_BUTTON_DEVICE: text(z.string().optional()).describe('the input device; unset: the gpio-keys device under /dev/input/by-path'),
+  RESET_BUTTON_KEYCODE: integer(z.number().int().min(1).max(767).default(148)).describe(
+    'the key code the overlay gives the button (148, KEY_PROG1: no desktop or logind action)',
+  ),
+  RESET_HOLD_MS: integer(z.number().int().min(500).max(30_000).default(3000)).describe('how long the button is held to reset the game'),
   VIDEO_BUSY_POLICY: text(z.enum(['reject', 'queue']).default('reject')).describe(
     'a player scan of a video while another plays: `reject` (409 VIDEO_BUSY) or `queue`',
   ),
@@ -63,7 +71,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const PATH_KEYS = ['DATA_DIR', 'TOKENS_FILE', 'MEDIA_DIR', 'SCORING_FILE', 'MPV_SOCKET'] as const;
+const PATH_KEYS = ['DATA_DIR', 'TOKENS_FILE', 'MEDIA_DIR', 'SCORING_FILE', 'MPV_SOCKET', 'RESET_BUTTON_DEVICE'] as const;
 
 /**
  * Environment variables overlaid by the JSON file named by `--config FILE` or CONFIG_FILE.

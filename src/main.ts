@@ -15,6 +15,11 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startOrchestrator } from './orchestrator.js';
 import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
+import { EvdevButtonLine, findGpioKeysDevice } from './adapters/button/evdev.js';
+import { defaultButtonTiming, ResetButton } from './domain/reset-button.js';
+import type { Show } from './domain/show.js';
+import type { ButtonLine } from './ports/button-line.js';
+import { realTimers } from './ports/timers.js';
 
 /** The checkout (or install) folder: relative paths in the configuration start here. */
 const baseDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -70,6 +75,7 @@ async function main(): Promise<void> {
 
   listening.port = orchestrator.port;
   orchestrator.show.refreshIdleText();
+  const button = startResetButton(config, orchestrator.show, logger);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -78,6 +84,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
+    button?.close();
     void orchestrator
       .close()
       .then(() => video.close())
@@ -134,6 +141,49 @@ async function startVideoPlayer(config: Config, media: MediaFolder, logger: Logg
     log.error(`${error.message}. Running without a display until then.`);
     return new NoDisplayPlayer();
   }
+}
+
+/** The hardware reset button, when one is wired: its long press is the same reset as the admin's. */
+function startResetButton(config: Config, show: Show, logger: Logger): ButtonLine | undefined {
+  const log = logger.child({ component: 'button' });
+  const device =
+    config.RESET_BUTTON_DRIVER === 'none' ? undefined : (config.RESET_BUTTON_DEVICE ?? findGpioKeysDevice(config.HOST_ROOT));
+  if (device === undefined) {
+    log.info(
+      config.RESET_BUTTON_DRIVER === 'none'
+        ? 'RESET_BUTTON_DRIVER=none: no reset button'
+        : 'no reset button: no gpio-keys input device (add dtoverlay=gpio-key to config.txt, see the README)',
+    );
+    show.resetButtonStatus('unavailable');
+    return undefined;
+  }
+  const button = new ResetButton(
+    {
+      onReset: () => {
+        const session = show.reset('button');
+        log.warn({ sessionId: session.id }, 'game reset by the button');
+      },
+      onEvent: (event) => {
+        log.info({ event }, 'reset button');
+        if (event.kind === 'stuck') show.resetButtonStatus('fault');
+        if (event.kind === 'recovered') show.resetButtonStatus('ok');
+      },
+    },
+    realTimers,
+    { ...defaultButtonTiming, holdMs: config.RESET_HOLD_MS },
+  );
+  const line = new EvdevButtonLine(device, config.RESET_BUTTON_KEYCODE);
+  line.start(
+    (active) => button.lineChanged(active),
+    (why) => {
+      log.error({ why }, 'the reset button stopped working');
+      button.stop();
+      show.resetButtonStatus('unavailable');
+    },
+  );
+  show.resetButtonStatus('ok');
+  log.info({ device, keyCode: config.RESET_BUTTON_KEYCODE, holdMs: config.RESET_HOLD_MS }, 'reset button ready');
+  return line;
 }
 
 main().catch((error: unknown) => {

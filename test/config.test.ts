@@ -41,6 +41,9 @@ describe('parseConfig', () => {
       DISPLAY_MODE: '1920x1080@60',
       IDLE_TEXT: 'GM stations: {url}   ·   {session}',
       HOST_ROOT: '/',
+      RESET_BUTTON_DRIVER: 'auto',
+      RESET_BUTTON_KEYCODE: 148,
+      RESET_HOLD_MS: 3000,
       VIDEO_BUSY_POLICY: 'reject',
     });
   });

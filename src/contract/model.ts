@@ -46,9 +46,16 @@ export const VideoStatus = z.object({
 });
 export type VideoStatus = z.infer<typeof VideoStatus>;
 
+export const ResetSource = z.enum(['admin', 'button']);
+export type ResetSource = z.infer<typeof ResetSource>;
+
 export const SystemStatus = z.object({
   orchestratorOnline: z.boolean(),
   videoDisplayReady: z.boolean(),
+  /** The hardware reset button: `fault` for a line stuck active, `unavailable` when none is wired or readable. */
+  resetButton: z.enum(['ok', 'fault', 'unavailable']),
+  /** The last game reset, so every station can say "reset by button". */
+  lastReset: z.object({ source: ResetSource, at: IsoTimestamp }).optional(),
 });
 export type SystemStatus = z.infer<typeof SystemStatus>;
 

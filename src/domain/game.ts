@@ -55,7 +55,7 @@ export class Game {
   private recent: Transaction[] = [];
   private counts = { transactions: 0, accepted: 0, playerScans: 0 };
   private video: VideoStatus = { status: 'idle' };
-  private system: SystemStatus = { orchestratorOnline: true, videoDisplayReady: false };
+  private system: SystemStatus = { orchestratorOnline: true, videoDisplayReady: false, resetButton: 'unavailable' };
   private lastUpdate: string;
 
   constructor(private readonly deps: GameDeps) {

@@ -9,14 +9,14 @@ import type {
   TransactionSubmit,
   VideoStatus,
 } from '../contract/index.js';
-import { AppError, type VideoControl, type VideoOverview } from '../contract/index.js';
+import { AppError, type ResetSource, type VideoControl, type VideoOverview } from '../contract/index.js';
+export type { ResetSource } from '../contract/index.js';
 import type { ShowNotifier } from '../ports/notifier.js';
 import type { VideoPlayer } from '../ports/video-player.js';
 import { DeviceRegistry, type DeviceInfo } from './device-registry.js';
 import type { Game, SessionArchive, SubmitOutcome } from './game.js';
 import type { VideoQueue } from './video-queue.js';
 
-export type ResetSource = 'admin' | 'button';
 
 export interface ShowDeps {
   game: Game;
@@ -118,10 +118,11 @@ export class Show {
   }
 
   /** Ends the game and starts a fresh one: the one reset the admin route and the button share. */
-  reset(_source: ResetSource): Session {
+  reset(source: ResetSource): Session {
     const previous = this.game.session?.id;
     this.deps.videoQueue.stop();
     const session = this.game.startSession();
+    this.game.setSystemStatus({ lastReset: { source, at: session.startTime } });
     this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'reset');
     this.notifier.stateChanged(this.currentState);
@@ -207,6 +208,12 @@ export class Show {
       this.devices.disconnect(deviceId);
       this.notifier.deviceDisconnected(deviceId, 'timeout');
     }
+  }
+
+  /** The reset button's health changed (a stuck line, a lost device). */
+  resetButtonStatus(status: 'ok' | 'fault' | 'unavailable'): void {
+    this.game.setSystemStatus({ resetButton: status });
+    this.notifier.stateChanged(this.currentState);
   }
 
   /** Recomputes the idle screen's text (the session name is part of it). */

@@ -69,6 +69,10 @@ function renderSystem(state: GameState): void {
   const items = [
     `Orchestrator: ${state.systemStatus.orchestratorOnline ? 'online' : 'offline'}`,
     `TV (mpv): ${state.systemStatus.videoDisplayReady ? 'ready' : 'not ready'}`,
+    `Reset button: ${state.systemStatus.resetButton}`,
+    ...(state.systemStatus.lastReset
+      ? [`Last reset: by ${state.systemStatus.lastReset.source} at ${new Date(state.systemStatus.lastReset.at).toLocaleTimeString()}`]
+      : []),
   ];
   byId('system').replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
 }

@@ -178,6 +178,10 @@ function connect(token: string): void {
     renderDevices(devices);
   });
   next.on('sync:full', (e) => {
+    const reset = e.data.state.systemStatus.lastReset;
+    if (reset && state && reset.at !== state.systemStatus.lastReset?.at) {
+      showResult(`New game: reset ${reset.source === 'button' ? 'by the button' : 'by the admin'}`, 'queued');
+    }
     applyState(e.data.state);
     transactions = e.data.transactions;
     renderRecent(transactions);
@@ -241,6 +245,6 @@ setInterval(() => {
 }, HEARTBEAT_MS);
 
 byId<HTMLInputElement>('station-name').value = stationId || (localStorage.getItem(LAST_NAME_KEY) ?? '');
-renderTeams({ sessionId: null, lastUpdate: '', video: { status: 'idle' }, scores: [], recentTransactions: [], systemStatus: { orchestratorOnline: true, videoDisplayReady: false } }, localTeams);
+renderTeams({ sessionId: null, lastUpdate: '', video: { status: 'idle' }, scores: [], recentTransactions: [], systemStatus: { orchestratorOnline: true, videoDisplayReady: false, resetButton: 'unavailable' } }, localTeams);
 const savedToken = sessionStorage.getItem(TOKEN_KEY) ?? '';
 if (stationId) start(stationId, savedToken);
