@@ -15,6 +15,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { startOrchestrator } from './orchestrator.js';
 import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
+import { PiHealth } from './adapters/health/pi-health.js';
 import { EvdevButtonLine, findGpioKeysDevice } from './adapters/button/evdev.js';
 import { defaultButtonTiming, ResetButton } from './domain/reset-button.js';
 import type { Show } from './domain/show.js';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     adminAuth,
     logger,
     webDir: join(baseDir, 'dist/web'),
+    health: new PiHealth(config.HOST_ROOT, config.DATA_DIR),
   });
 
   listening.port = orchestrator.port;

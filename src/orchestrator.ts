@@ -11,6 +11,7 @@ import { Show } from './domain/show.js';
 import type { TokenCatalog } from './domain/token-catalog.js';
 import { VideoQueue, type BusyPolicy } from './domain/video-queue.js';
 import { systemClock, type Clock } from './ports/clock.js';
+import type { HealthSource } from './ports/health-source.js';
 import type { MediaLibrary } from './ports/media-library.js';
 import type { GameStore, VideoQueueStore } from './ports/store.js';
 import type { VideoPlayer } from './ports/video-player.js';
@@ -26,6 +27,8 @@ export interface Timing {
   stateUpdateIntervalMs: number;
   /** A player scanner silent this long is reported disconnected. */
   playerTimeoutMs: number;
+  /** How often the appliance's health is sampled (never per request). */
+  healthIntervalMs: number;
   /** Socket.IO ping interval and timeout: a station silent for their sum is timed out. */
   pingIntervalMs: number;
   pingTimeoutMs: number;
@@ -35,6 +38,7 @@ export const defaultTiming: Timing = {
   reconnectWindowMs: 30_000,
   stateUpdateIntervalMs: 100,
   playerTimeoutMs: 30_000,
+  healthIntervalMs: 10_000,
   pingIntervalMs: 10_000,
   pingTimeoutMs: 20_000,
 };
@@ -56,6 +60,8 @@ export interface OrchestratorDeps {
   media: MediaLibrary;
   videoBusyPolicy: BusyPolicy;
   idleText?: (session: Session | undefined) => string | undefined;
+  /** The appliance's health (systeminformation, Pi firmware); undefined samples nothing. */
+  health?: HealthSource;
   /** The built web pages (GM station); undefined serves the API only. */
   webDir?: string;
   adminAuth: AdminAuth;
@@ -129,6 +135,23 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
   });
   httpServer.on('request', createHttpApp({ show, adminAuth: deps.adminAuth, clock, logger: log, isReady: () => ready, webDir: deps.webDir }));
 
+  const health = deps.health;
+  let sampling = false;
+  const sampleHealth = () => {
+    if (!health || sampling) return;
+    sampling = true;
+    health
+      .sample()
+      .then((sample) => show.healthSampled(sample))
+      .catch((error: unknown) => log.warn({ err: error }, 'health sample failed'))
+      .finally(() => {
+        sampling = false;
+      });
+  };
+  const healthTimer = setInterval(sampleHealth, timing.healthIntervalMs);
+  healthTimer.unref();
+  sampleHealth();
+
   const sweep = setInterval(() => {
     show.expireSilentPlayers();
     reconnectQueue.prune();
@@ -155,6 +178,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
       closing ??= (async () => {
         ready = false;
         clearInterval(sweep);
+        clearInterval(healthTimer);
         broadcaster.close();
         const closed = io.close();
         // A peer that stopped reading never completes the WebSocket close handshake: after a

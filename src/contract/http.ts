@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeviceId, SessionStatus, TokenId, VideoItem, VideoStatus } from './model.js';
+import { DeviceId, HealthSample, SessionStatus, SystemStatus, TokenId, VideoItem, VideoStatus } from './model.js';
 
 /** Bodies and queries of the HTTP API. Responses reuse the model schemas. */
 
@@ -38,3 +38,7 @@ export const VideoOverview = z.object({
   queue: z.array(VideoItem),
 });
 export type VideoOverview = z.infer<typeof VideoOverview>;
+
+/** GET /api/status (admin): the system summary and the latest health sample. */
+export const StatusResponse = z.object({ system: SystemStatus, health: HealthSample.nullable() });
+export type StatusResponse = z.infer<typeof StatusResponse>;

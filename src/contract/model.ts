@@ -46,6 +46,32 @@ export const VideoStatus = z.object({
 });
 export type VideoStatus = z.infer<typeof VideoStatus>;
 
+/** The Pi firmware's throttling flags (`get_throttled`), now and since boot. */
+export const Throttling = z.object({
+  underVoltageNow: z.boolean(),
+  frequencyCappedNow: z.boolean(),
+  throttledNow: z.boolean(),
+  softTemperatureLimitNow: z.boolean(),
+  underVoltageSinceBoot: z.boolean(),
+  frequencyCappedSinceBoot: z.boolean(),
+  throttledSinceBoot: z.boolean(),
+  softTemperatureLimitSinceBoot: z.boolean(),
+});
+export type Throttling = z.infer<typeof Throttling>;
+
+/** The appliance's health, sampled on an interval (GET /api/status). */
+export const HealthSample = z.object({
+  sampledAt: IsoTimestamp,
+  load1: z.number().nonnegative(),
+  cpuPercent: z.number().min(0).max(100),
+  memory: z.object({ totalBytes: z.number().nonnegative(), availableBytes: z.number().nonnegative() }),
+  disk: z.object({ path: z.string(), freeBytes: z.number().nonnegative(), totalBytes: z.number().nonnegative() }).optional(),
+  uptimeSeconds: z.number().nonnegative(),
+  temperatureC: z.number().optional(),
+  throttling: Throttling.optional(),
+});
+export type HealthSample = z.infer<typeof HealthSample>;
+
 export const ResetSource = z.enum(['admin', 'button']);
 export type ResetSource = z.infer<typeof ResetSource>;
 
@@ -54,6 +80,8 @@ export const SystemStatus = z.object({
   videoDisplayReady: z.boolean(),
   /** The hardware reset button: `fault` for a line stuck active, `unavailable` when none is wired or readable. */
   resetButton: z.enum(['ok', 'fault', 'unavailable']),
+  /** Under-voltage now or since boot (a weak power supply): the one health fact worth a warning to GMs. */
+  underVoltage: z.boolean().optional(),
   /** The last game reset, so every station can say "reset by button". */
   lastReset: z.object({ source: ResetSource, at: IsoTimestamp }).optional(),
 });

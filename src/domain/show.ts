@@ -9,7 +9,7 @@ import type {
   TransactionSubmit,
   VideoStatus,
 } from '../contract/index.js';
-import { AppError, type ResetSource, type VideoControl, type VideoOverview } from '../contract/index.js';
+import { AppError, type HealthSample, type ResetSource, type StatusResponse, type VideoControl, type VideoOverview } from '../contract/index.js';
 export type { ResetSource } from '../contract/index.js';
 import type { ShowNotifier } from '../ports/notifier.js';
 import type { VideoPlayer } from '../ports/video-player.js';
@@ -40,6 +40,7 @@ export class Show {
   private readonly notifier: ShowNotifier;
   private readonly playerTimeoutMs: number;
   private readonly currentState = () => this.state();
+  private health: HealthSample | undefined;
 
   constructor(private readonly deps: ShowDeps) {
     this.game = deps.game;
@@ -208,6 +209,21 @@ export class Show {
       this.devices.disconnect(deviceId);
       this.notifier.deviceDisconnected(deviceId, 'timeout');
     }
+  }
+
+  /** A fresh health sample: kept for GET /api/status; an under-voltage warning goes to every station. */
+  healthSampled(sample: HealthSample): void {
+    this.health = sample;
+    const throttling = sample.throttling;
+    const underVoltage = throttling ? throttling.underVoltageNow || throttling.underVoltageSinceBoot : undefined;
+    if (underVoltage !== this.game.state().systemStatus.underVoltage) {
+      this.game.setSystemStatus(underVoltage === undefined ? {} : { underVoltage });
+      this.notifier.stateChanged(this.currentState);
+    }
+  }
+
+  status(): StatusResponse {
+    return { system: this.state().systemStatus, health: this.health ?? null };
   }
 
   /** The reset button's health changed (a stuck line, a lost device). */

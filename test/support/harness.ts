@@ -17,6 +17,7 @@ import type {
 } from '../../src/contract/index.js';
 import { startOrchestrator, type RunningOrchestrator, type Timing } from '../../src/orchestrator.js';
 import type { Clock } from '../../src/ports/clock.js';
+import type { HealthSource } from '../../src/ports/health-source.js';
 export { ManualClock } from './manual-clock.js';
 import type { VideoPlayer } from '../../src/ports/video-player.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
@@ -41,6 +42,7 @@ export interface TestServerOptions {
   video?: VideoPlayer;
   mediaDir?: string;
   videoBusyPolicy?: BusyPolicy;
+  health?: HealthSource;
 }
 
 export interface TestServer {
@@ -80,6 +82,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     media: new MediaFolder(options.mediaDir ?? dataDir),
     videoBusyPolicy: options.videoBusyPolicy ?? 'reject',
     webDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+    ...(options.health ? { health: options.health } : {}),
     adminAuth,
     logger,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -137,6 +137,10 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.json({ status: 'ok' });
   });
 
+  app.get('/api/status', requireAdmin, (_req, res) => {
+    res.json(show.status());
+  });
+
   app.get('/api/video', requireAdmin, (_req, res) => {
     res.json(show.videoOverview());
   });

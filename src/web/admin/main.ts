@@ -8,6 +8,7 @@ import type {
   ServerToClientEvents,
   Session,
   ShowToken,
+  StatusResponse,
   Transaction,
   VideoOverview,
 } from '../../contract/index.js';
@@ -65,7 +66,10 @@ function renderSession(): void {
   byId<HTMLButtonElement>('end-session').disabled = session === null;
 }
 
+let lastState: GameState | undefined;
+
 function renderSystem(state: GameState): void {
+  lastState = state;
   const items = [
     `Orchestrator: ${state.systemStatus.orchestratorOnline ? 'online' : 'offline'}`,
     `TV (mpv): ${state.systemStatus.videoDisplayReady ? 'ready' : 'not ready'}`,
@@ -73,8 +77,30 @@ function renderSystem(state: GameState): void {
     ...(state.systemStatus.lastReset
       ? [`Last reset: by ${state.systemStatus.lastReset.source} at ${new Date(state.systemStatus.lastReset.at).toLocaleTimeString()}`]
       : []),
+    ...healthLines(),
   ];
   byId('system').replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+}
+
+let health: StatusResponse['health'] = null;
+
+/** The health sample is sampled by the server every 10 s; the page reads it as often. */
+async function refreshHealth(): Promise<void> {
+  health = (await api<StatusResponse>('GET', '/api/status')).health;
+}
+
+function healthLines(): string[] {
+  if (!health) return [];
+  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+  const t = health.throttling;
+  return [
+    ...(health.temperatureC === undefined ? [] : [`Temperature: ${health.temperatureC} °C`]),
+    ...(t ? [`Power: ${t.underVoltageNow ? 'UNDER-VOLTAGE now' : t.underVoltageSinceBoot ? 'under-voltage since boot' : 'ok'}${t.throttledNow ? ', throttled' : ''}`] : []),
+    `CPU: ${health.cpuPercent}% · load ${health.load1.toFixed(2)}`,
+    `Memory free: ${gb(health.memory.availableBytes)} of ${gb(health.memory.totalBytes)}`,
+    ...(health.disk ? [`Disk free: ${gb(health.disk.freeBytes)} of ${gb(health.disk.totalBytes)}`] : []),
+    `Up: ${Math.floor(health.uptimeSeconds / 3600)} h ${Math.floor((health.uptimeSeconds % 3600) / 60)} min`,
+  ];
 }
 
 function applyState(state: GameState): void {
@@ -193,7 +219,18 @@ function showApp(): void {
   for (const id of SECTIONS) byId(id).hidden = false;
   connect();
   act(loadTokens);
+  const pollHealth = () =>
+    act(async () => {
+      await refreshHealth();
+      if (lastState) renderSystem(lastState);
+    });
+  pollHealth();
+  healthTimer ??= setInterval(() => {
+    if (token) pollHealth();
+  }, 10_000);
 }
+
+let healthTimer: ReturnType<typeof setInterval> | undefined;
 
 function logOut(reason = ''): void {
   token = '';
