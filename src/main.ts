@@ -16,6 +16,7 @@ import { startOrchestrator } from './orchestrator.js';
 import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
 import { PiHealth } from './adapters/health/pi-health.js';
+import { SdNotify, systemdNotifyCli } from './adapters/systemd/sd-notify.js';
 import { EvdevButtonLine, findGpioKeysDevice } from './adapters/button/evdev.js';
 import { defaultButtonTiming, ResetButton } from './domain/reset-button.js';
 import type { Show } from './domain/show.js';
@@ -78,6 +79,8 @@ async function main(): Promise<void> {
   listening.port = orchestrator.port;
   orchestrator.show.refreshIdleText();
   const button = startResetButton(config, orchestrator.show, logger);
+  const systemd = new SdNotify(process.env, systemdNotifyCli, (error) => logger.warn({ err: error }, 'sd_notify failed'));
+  systemd.ready();
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
+    systemd.stopping();
     button?.close();
     void orchestrator
       .close()
