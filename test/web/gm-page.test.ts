@@ -107,7 +107,9 @@ describe('the GM station page', () => {
       await expect.poll(() => page.locator('#video-text').textContent(), { timeout: 20_000 }).toBe('Idle');
       const changes = await observed();
       expect(Math.max(...changes.filter(([text]) => text === 'Playing: tok002').map(([, bar]) => bar))).toBeGreaterThan(0);
-      expect(changes.map(([text]) => text).filter((t, i, all) => t !== all[i - 1])).toEqual(['Loading: tok002', 'Playing: tok002', 'Completed: tok002', 'Idle']);
+      const texts = changes.map(([text]) => text).filter((t, i, all) => t !== all[i - 1]);
+      // The page may re-render 'Idle' from a late state update before the scan: start at the clip.
+      expect(texts.slice(texts.indexOf('Loading: tok002'))).toEqual(['Loading: tok002', 'Playing: tok002', 'Completed: tok002', 'Idle']);
     } finally {
       await server?.destroy();
       server = undefined;

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Installs the show orchestrator as an appliance on Raspberry Pi OS Lite (Bookworm, Trixie).
+#
+#   sudo scripts/install.sh [options]           install on this Pi (packages, user, app, units, hotspot)
+#   scripts/install.sh --root DIR [options]     stage the same files under DIR without touching the host
+#                                               (no apt-get, no useradd, no npm, no systemctl)
+#   scripts/install.sh --image [options]        inside the image build's chroot: packages and npm, but the
+#                                               user comes from sysusers.d at first boot and units are
+#                                               enabled by symlink
+# Options: --ssid NAME --psk PASSPHRASE --country CC --button-pin BCM --hostname NAME --source DIR
+# Running it again gives the same result (a release of the same version is replaced).
+set -euo pipefail
+
+root=/
+mode=host
+ssid=ShowControl
+psk=
+country=GB
+button_pin=17
+host_name=orchestrator
+source_dir="$(cd "$(dirname "$0")/.." && pwd)"
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --root) root="${2:?--root needs a directory}"; mode=staged; shift 2 ;;
+    --image) mode=image; shift ;;
+    --ssid) ssid="${2:?}"; shift 2 ;;
+    --psk) psk="${2:?}"; shift 2 ;;
+    --country) country="${2:?}"; shift 2 ;;
+    --button-pin) button_pin="${2:?}"; shift 2 ;;
+    --hostname) host_name="${2:?}"; shift 2 ;;
+    --source) source_dir="${2:?}"; shift 2 ;;
+    -h|--help) usage 0 ;;
+    *) usage 1 ;;
+  esac
+done
+
+root="${root%/}/"
+[ -n "$psk" ] || psk="$(tr -dc 'a-km-z2-9' </dev/urandom | head -c 12 || true)"
+[ ${#psk} -ge 8 ] || die "--psk must have at least 8 characters (WPA2)"
+[[ "$country" =~ ^[A-Z]{2}$ ]] || die "--country must be a two-letter code such as GB"
+[[ "$button_pin" =~ ^[0-9]+$ ]] || die "--button-pin must be a BCM pin number"
+[ -f "$source_dir/dist/src/main.js" ] || die "$source_dir is not built: run npm ci && npm run build first"
+
+say() { printf '==> %s\n' "$*"; }
+in_root() { printf '%s%s' "$root" "${1#/}"; }
+put() { # put MODE DEST: writes stdin to DEST under the root with MODE
+  local dest
+  dest="$(in_root "$2")"
+  mkdir -p "$(dirname "$dest")"
+  cat >"$dest"
+  chmod "$1" "$dest"
+}
+
+if [ "$mode" != staged ]; then
+  say "packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm mpv network-manager avahi-daemon
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: 20 or newer is needed (NodeSource or a newer Raspberry Pi OS)"
+fi
+
+say "user and groups"
+put 0644 /usr/lib/sysusers.d/orchestrator.conf <<'EOF'
+# The show orchestrator's own user; the groups give it the display, sound and input devices.
+u orchestrator - "Show orchestrator" /var/lib/orchestrator
+m orchestrator video
+m orchestrator render
+m orchestrator audio
+m orchestrator input
+EOF
+if [ "$mode" = host ]; then
+  getent group gpio >/dev/null || groupadd --system gpio
+  id orchestrator >/dev/null 2>&1 || useradd --system --home-dir /var/lib/orchestrator --shell /usr/sbin/nologin orchestrator
+  usermod -a -G video,render,audio,input,gpio orchestrator
+fi
+
+say "application"
+version="$(node -p "require('$source_dir/package.json').version" 2>/dev/null || echo unknown)"
+release="/opt/orchestrator/releases/$version"
+rm -rf "$(in_root "$release")"
+mkdir -p "$(in_root "$release")"
+for item in dist demo package.json package-lock.json README.md systemd; do
+  cp -a "$source_dir/$item" "$(in_root "$release")/"
+done
+if [ "$mode" != staged ]; then
+  (cd "$(in_root "$release")" && npm ci --omit=dev --no-audit --no-fund)
+fi
+# Rolling back is pointing this link at an older release.
+ln -sfn "$release" "$(in_root /opt/orchestrator/current)"
+
+say "configuration"
+put 0640 /etc/orchestrator/orchestrator.env <<EOF
+# Settings of the show orchestrator (see the README's configuration table).
+WIFI_SSID=$ssid
+IDLE_TEXT=Wi-Fi {ssid}   ·   GM stations: http://$host_name.local:3000/gm   ·   {session}
+EOF
+printf '%s\n' "$host_name" | put 0644 /etc/hostname
+
+say "systemd units and drop-ins"
+put 0644 /etc/systemd/system/orchestrator.service <"$source_dir/systemd/orchestrator.service"
+mkdir -p "$(in_root /etc/systemd/system/multi-user.target.wants)"
+ln -sfn /etc/systemd/system/orchestrator.service "$(in_root /etc/systemd/system/multi-user.target.wants/orchestrator.service)"
+put 0644 /etc/systemd/journald.conf.d/orchestrator.conf <<'EOF'
+# Keep the SD card from filling with logs.
+[Journal]
+SystemMaxUse=64M
+EOF
+put 0644 /etc/systemd/system.conf.d/orchestrator-watchdog.conf <<'EOF'
+# The SoC's hardware watchdog reboots the Pi if systemd itself stops responding.
+[Manager]
+RuntimeWatchdogSec=15s
+EOF
+
+say "boot configuration"
+config_txt="$(in_root /boot/firmware/config.txt)"
+mkdir -p "$(dirname "$config_txt")"
+touch "$config_txt"
+if ! grep -q '# >>> orchestrator' "$config_txt"; then
+  cat >>"$config_txt" <<EOF
+# >>> orchestrator
+# The reset button: GPIO$button_pin to ground becomes key 148 on a gpio-keys input device.
+dtoverlay=gpio-key,gpio=$button_pin,active_low=1,gpio_pull=up,keycode=148
+# <<< orchestrator
+EOF
+fi
+cmdline="$(in_root /boot/firmware/cmdline.txt)"
+[ -f "$cmdline" ] || printf 'console=tty1 root=LABEL=rootfs rootwait\n' >"$cmdline"
+line="$(head -n 1 "$cmdline")"
+# A TV switched on after the Pi still gets a picture; the console never blanks it; the Wi-Fi
+# access point uses the venue country's channels.
+for parameter in vc4.force_hotplug=1 consoleblank=0 "cfg80211.ieee80211_regdom=$country"; do
+  case " $line " in *" $parameter "*) ;; *) line="$line $parameter" ;; esac
+done
+printf '%s\n' "$line" >"$cmdline"
+
+say "hotspot"
+put 0600 /etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection <<EOF
+[connection]
+id=orchestrator-hotspot
+type=wifi
+interface-name=wlan0
+autoconnect=true
+autoconnect-priority=100
+
+[wifi]
+mode=ap
+ssid=$ssid
+band=bg
+
+[wifi-security]
+key-mgmt=wpa-psk
+proto=rsn
+pairwise=ccmp
+group=ccmp
+psk=$psk
+
+[ipv4]
+method=shared
+address1=10.42.0.1/24
+
+[ipv6]
+method=disabled
+EOF
+put 0644 /etc/NetworkManager/dnsmasq-shared.d/orchestrator.conf <<EOF
+# The orchestrator by a fixed name for tablets that do not resolve .local names.
+address=/$host_name.show/10.42.0.1
+EOF
+
+if [ "$mode" = host ]; then
+  say "starting"
+  hostnamectl set-hostname "$host_name" || true
+  systemctl daemon-reload
+  systemctl enable --now NetworkManager avahi-daemon
+  nmcli connection reload || true
+  systemctl enable orchestrator.service
+  systemctl restart orchestrator.service
+fi
+
+say "done: Wi-Fi \"$ssid\" (passphrase in /etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection), GM stations open http://$host_name.local:3000/gm"
