@@ -7,6 +7,8 @@
 #   scripts/install.sh --image [options]        inside the image build's chroot: packages and npm, but the
 #                                               user comes from sysusers.d at first boot and units are
 #                                               enabled by symlink
+#   scripts/install.sh --apply-boot-config FILE only the settings (Wi-Fi, country, button pin, admin
+#                                               password) from FILE; its secrets are then removed from it
 # Options: --ssid NAME --psk PASSPHRASE --country CC --button-pin BCM --hostname NAME --source DIR
 # Running it again gives the same result (a release of the same version is replaced).
 set -euo pipefail
@@ -20,13 +22,14 @@ button_pin=17
 host_name=orchestrator
 source_dir="$(cd "$(dirname "$0")/.." && pwd)"
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --root) root="${2:?--root needs a directory}"; mode=staged; shift 2 ;;
     --image) mode=image; shift ;;
+    --apply-boot-config) boot_config="${2:?--apply-boot-config needs a file}"; configure_only=yes; shift 2 ;;
     --ssid) ssid="${2:?}"; shift 2 ;;
     --psk) psk="${2:?}"; shift 2 ;;
     --country) country="${2:?}"; shift 2 ;;
@@ -39,12 +42,8 @@ while [ $# -gt 0 ]; do
 done
 
 root="${root%/}/"
-[ -n "$psk" ] || psk="$(tr -dc 'a-km-z2-9' </dev/urandom | head -c 12 || true)"
-[ ${#psk} -ge 8 ] || die "--psk must have at least 8 characters (WPA2)"
-[[ "$country" =~ ^[A-Z]{2}$ ]] || die "--country must be a two-letter code such as GB"
-[[ "$button_pin" =~ ^[0-9]+$ ]] || die "--button-pin must be a BCM pin number"
-[ -f "$source_dir/dist/src/main.js" ] || die "$source_dir is not built: run npm ci && npm run build first"
-
+configure_only="${configure_only:-no}"
+admin_password=
 say() { printf '==> %s\n' "$*"; }
 in_root() { printf '%s%s' "$root" "${1#/}"; }
 put() { # put MODE DEST: writes stdin to DEST under the root with MODE
@@ -55,6 +54,38 @@ put() { # put MODE DEST: writes stdin to DEST under the root with MODE
   chmod "$1" "$dest"
 }
 
+hotspot="/etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection"
+env_file="/etc/orchestrator/orchestrator.env"
+# A password set earlier (first boot, by hand) survives a re-install.
+[ -f "$(in_root "$env_file")" ] && admin_password="$(sed -n 's/^ADMIN_PASSWORD=//p' "$(in_root "$env_file")")"
+if [ "$configure_only" = yes ]; then
+  # Settings not in the file keep their installed values.
+  [ -f "$(in_root "$hotspot")" ] && {
+    ssid="$(sed -n 's/^ssid=//p' "$(in_root "$hotspot")")"
+    psk="$(sed -n 's/^psk=//p' "$(in_root "$hotspot")")"
+  }
+  while IFS='=' read -r key value; do
+    value="${value%$'\r'}"
+    case "$key" in
+      ADMIN_PASSWORD) admin_password="$value" ;;
+      WIFI_SSID) ssid="$value" ;;
+      WIFI_PSK) psk="$value" ;;
+      WIFI_COUNTRY) country="$value" ;;
+      BUTTON_PIN) button_pin="$value" ;;
+      HOSTNAME) host_name="$value" ;;
+      ''|'#'*) ;;
+      *) printf 'install.sh: %s: unknown setting %s, ignored\n' "$boot_config" "$key" >&2 ;;
+    esac
+  done <"$boot_config"
+  [ -z "$admin_password" ] || [ ${#admin_password} -ge 8 ] || die "ADMIN_PASSWORD must have at least 8 characters"
+fi
+[ -n "$psk" ] || psk="$(tr -dc 'a-km-z2-9' </dev/urandom | head -c 12 || true)"
+[ ${#psk} -ge 8 ] || die "--psk must have at least 8 characters (WPA2)"
+[[ "$country" =~ ^[A-Z]{2}$ ]] || die "--country must be a two-letter code such as GB"
+[[ "$button_pin" =~ ^[0-9]+$ ]] || die "--button-pin must be a BCM pin number"
+[ "$configure_only" = yes ] || [ -f "$source_dir/dist/src/main.js" ] || die "$source_dir is not built: run npm ci && npm run build first"
+
+if [ "$configure_only" = no ]; then
 if [ "$mode" != staged ]; then
   say "packages"
   export DEBIAN_FRONTEND=noninteractive
@@ -84,7 +115,7 @@ version="$(node -p "require('$source_dir/package.json').version" 2>/dev/null || 
 release="/opt/orchestrator/releases/$version"
 rm -rf "$(in_root "$release")"
 mkdir -p "$(in_root "$release")"
-for item in dist demo package.json package-lock.json README.md systemd; do
+for item in dist demo package.json package-lock.json README.md systemd scripts; do
   cp -a "$source_dir/$item" "$(in_root "$release")/"
 done
 if [ "$mode" != staged ]; then
@@ -92,15 +123,18 @@ if [ "$mode" != staged ]; then
 fi
 # Rolling back is pointing this link at an older release.
 ln -sfn "$release" "$(in_root /opt/orchestrator/current)"
+fi
 
 say "configuration"
-put 0640 /etc/orchestrator/orchestrator.env <<EOF
-# Settings of the show orchestrator (see the README's configuration table).
-WIFI_SSID=$ssid
-IDLE_TEXT=Wi-Fi {ssid}   ·   GM stations: http://$host_name.local:3000/gm   ·   {session}
-EOF
+{
+  echo "# Settings of the show orchestrator (see the README's configuration table)."
+  echo "WIFI_SSID=$ssid"
+  echo "IDLE_TEXT=Wi-Fi {ssid}   ·   GM stations: http://$host_name.local:3000/gm   ·   {session}"
+  [ -z "$admin_password" ] || echo "ADMIN_PASSWORD=$admin_password"
+} | put 0600 "$env_file"
 printf '%s\n' "$host_name" | put 0644 /etc/hostname
 
+if [ "$configure_only" = no ]; then
 say "systemd units and drop-ins"
 put 0644 /etc/systemd/system/orchestrator.service <"$source_dir/systemd/orchestrator.service"
 mkdir -p "$(in_root /etc/systemd/system/multi-user.target.wants)"
@@ -115,22 +149,25 @@ put 0644 /etc/systemd/system.conf.d/orchestrator-watchdog.conf <<'EOF'
 [Manager]
 RuntimeWatchdogSec=15s
 EOF
+put 0644 /etc/systemd/system/orchestrator-first-boot.service <"$source_dir/systemd/orchestrator-first-boot.service"
+ln -sfn /etc/systemd/system/orchestrator-first-boot.service "$(in_root /etc/systemd/system/multi-user.target.wants/orchestrator-first-boot.service)"
+fi
 
 say "boot configuration"
 config_txt="$(in_root /boot/firmware/config.txt)"
 mkdir -p "$(dirname "$config_txt")"
 touch "$config_txt"
-if ! grep -q '# >>> orchestrator' "$config_txt"; then
-  cat >>"$config_txt" <<EOF
+# Our block is replaced on every run, so a new button pin takes effect and nothing doubles.
+sed -i '/^# >>> orchestrator$/,/^# <<< orchestrator$/d' "$config_txt"
+cat >>"$config_txt" <<EOF
 # >>> orchestrator
 # The reset button: GPIO$button_pin to ground becomes key 148 on a gpio-keys input device.
 dtoverlay=gpio-key,gpio=$button_pin,active_low=1,gpio_pull=up,keycode=148
 # <<< orchestrator
 EOF
-fi
 cmdline="$(in_root /boot/firmware/cmdline.txt)"
 [ -f "$cmdline" ] || printf 'console=tty1 root=LABEL=rootfs rootwait\n' >"$cmdline"
-line="$(head -n 1 "$cmdline")"
+line="$(head -n 1 "$cmdline" | sed -E 's/ ?cfg80211\.ieee80211_regdom=[A-Z]{2}//g')"
 # A TV switched on after the Pi still gets a picture; the console never blanks it; the Wi-Fi
 # access point uses the venue country's channels.
 for parameter in vc4.force_hotplug=1 consoleblank=0 "cfg80211.ieee80211_regdom=$country"; do
@@ -170,6 +207,13 @@ put 0644 /etc/NetworkManager/dnsmasq-shared.d/orchestrator.conf <<EOF
 # The orchestrator by a fixed name for tablets that do not resolve .local names.
 address=/$host_name.show/10.42.0.1
 EOF
+
+if [ "$configure_only" = yes ]; then
+  # The boot partition is readable by anyone holding the card: the secrets leave it.
+  sed -i -E 's/^(ADMIN_PASSWORD|WIFI_PSK)=.*/# \1 applied and removed/' "$boot_config"
+  say "settings from $boot_config applied"
+  exit 0
+fi
 
 if [ "$mode" = host ]; then
   say "starting"

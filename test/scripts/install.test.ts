@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +78,7 @@ describe('install.sh --root (a staged install that touches nothing outside the r
     const env = read('etc/orchestrator/orchestrator.env');
     expect(env).toMatch(/^WIFI_SSID=Show Net$/m);
     expect(env).toContain('http://orchestrator.local:3000/gm');
-    expect(mode('etc/orchestrator/orchestrator.env')).toBe('640');
+    expect(mode('etc/orchestrator/orchestrator.env')).toBe('600');
   });
 
   it('refuses a passphrase WPA2 cannot use', () => {
@@ -95,5 +95,43 @@ describe('shell scripts', () => {
     expect(result.error).toBeUndefined();
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('install.sh --apply-boot-config (the first-boot settings file)', () => {
+  it('applies Wi-Fi, country, button pin and admin password, keeps the rest, and removes the secrets from the file', () => {
+    const staged = tempDir('staged-first-boot-');
+    try {
+      const base = spawnSync('bash', [script, '--root', staged, '--ssid', 'Factory', '--psk', 'factory-pass'], { encoding: 'utf8' });
+      expect(base.status).toBe(0);
+      const conf = join(staged, 'boot/firmware/orchestrator.conf');
+      writeFileSync(conf, 'WIFI_SSID=Venue Show\r\nWIFI_PSK=venue-pass-2026\nWIFI_COUNTRY=FR\nBUTTON_PIN=22\nADMIN_PASSWORD=staff-secret\n');
+      const applied = spawnSync('bash', [script, '--root', staged, '--apply-boot-config', conf], { encoding: 'utf8' });
+      expect(applied.stderr).toBe('');
+      expect(applied.status).toBe(0);
+      const at = (path: string) => readFileSync(join(staged, path), 'utf8');
+      const hotspot = at('etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection');
+      expect(hotspot).toMatch(/^ssid=Venue Show$/m);
+      expect(hotspot).toMatch(/^psk=venue-pass-2026$/m);
+      expect(at('boot/firmware/config.txt').match(/dtoverlay=gpio-key,gpio=\d+/g)).toEqual(['dtoverlay=gpio-key,gpio=22']);
+      expect(at('boot/firmware/cmdline.txt')).toContain('cfg80211.ieee80211_regdom=FR');
+      expect(at('boot/firmware/cmdline.txt')).not.toContain('regdom=GB');
+      expect(at('etc/orchestrator/orchestrator.env')).toMatch(/^ADMIN_PASSWORD=staff-secret$/m);
+      expect((statSync(join(staged, 'etc/orchestrator/orchestrator.env')).mode & 0o777).toString(8)).toBe('600');
+      const scrubbed = readFileSync(conf, 'utf8');
+      expect(scrubbed).not.toContain('venue-pass-2026');
+      expect(scrubbed).not.toContain('staff-secret');
+      expect(scrubbed).toContain('WIFI_COUNTRY=FR');
+      // Settings not in the file keep their installed values.
+      writeFileSync(conf, 'BUTTON_PIN=5\n');
+      expect(spawnSync('bash', [script, '--root', staged, '--apply-boot-config', conf]).status).toBe(0);
+      expect(at('etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection')).toMatch(/^psk=venue-pass-2026$/m);
+      expect(at('etc/orchestrator/orchestrator.env')).toMatch(/^ADMIN_PASSWORD=staff-secret$/m);
+      // And a re-install keeps them too.
+      expect(spawnSync('bash', [script, '--root', staged, '--ssid', 'Venue Show', '--psk', 'venue-pass-2026']).status).toBe(0);
+      expect(at('etc/orchestrator/orchestrator.env')).toMatch(/^ADMIN_PASSWORD=staff-secret$/m);
+    } finally {
+      rmSync(staged, { recursive: true, force: true });
+    }
   });
 });
