@@ -1,7 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
-  DeviceConnection,
   ErrorPayload,
   GameState,
   LoginResponse,
@@ -12,7 +11,8 @@ import type {
   Transaction,
   VideoOverview,
 } from '../../contract/index.js';
-import { byId, renderDevices, renderRecent, renderScores, renderVideo } from '../shared/render.js';
+import { DeviceList } from '../shared/device-list.js';
+import { byId, renderRecent, renderScores, renderVideo } from '../shared/render.js';
 
 const TOKEN_KEY = 'admin.token';
 const SECTIONS = ['session-card', 'video-card', 'scores-card', 'transactions-card', 'devices-card', 'system-card', 'history-card'];
@@ -22,7 +22,7 @@ type AdminSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 let socket: AdminSocket | undefined;
 let transactions: Transaction[] = [];
-let devices: DeviceConnection[] = [];
+const devices = new DeviceList();
 let session: Session | null = null;
 
 class ApiError extends Error {
@@ -184,8 +184,7 @@ function connect(): void {
     applyState(e.data.state);
     transactions = e.data.transactions;
     renderTransactions();
-    devices = e.data.devices;
-    renderDevices(devices);
+    devices.replace(e.data.devices);
     act(refreshHistory);
     act(refreshVideo);
   });
@@ -203,14 +202,8 @@ function connect(): void {
     renderVideo(e.data);
     if (e.data.status === 'loading' || e.data.status === 'idle') act(refreshVideo);
   });
-  next.on('device:connected', (e) => {
-    devices = [...devices.filter((d) => d.deviceId !== e.data.deviceId), { ...e.data, connectionTime: e.timestamp, lastHeartbeat: e.timestamp, connectionStatus: 'connected' }];
-    renderDevices(devices);
-  });
-  next.on('device:disconnected', (e) => {
-    devices = devices.map((d) => (d.deviceId === e.data.deviceId ? { ...d, connectionStatus: 'disconnected' } : d));
-    renderDevices(devices);
-  });
+  next.on('device:connected', (e) => devices.connected(e));
+  next.on('device:disconnected', (e) => devices.disconnected(e));
 }
 
 function showApp(): void {

@@ -2,7 +2,6 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   AckResponse,
   ClientToServerEvents,
-  DeviceConnection,
   GameState,
   GmIdentified,
   ServerToClientEvents,
@@ -11,7 +10,8 @@ import type {
 } from '../../contract/index.js';
 import { offerNfc } from './nfc.js';
 import { OfflineQueue } from './offline-queue.js';
-import { byId, renderDevices, renderRecent, renderScores, renderTeams, renderVideo } from '../shared/render.js';
+import { DeviceList } from '../shared/device-list.js';
+import { byId, renderRecent, renderScores, renderTeams, renderVideo } from '../shared/render.js';
 
 /** The last name used on this device, offered again; the tab's own station lives in sessionStorage. */
 const LAST_NAME_KEY = 'gm.lastStationName';
@@ -30,7 +30,7 @@ let identified = false;
 let flushing = false;
 let state: GameState | undefined;
 let transactions: Transaction[] = [];
-let devices: DeviceConnection[] = [];
+const devices = new DeviceList();
 const localTeams: string[] = [];
 
 function setConnection(text: string, online: boolean): void {
@@ -169,14 +169,8 @@ function connect(token: string): void {
   next.on('state:update', (e) => applyState(e.data));
   next.on('transaction:new', (e) => remember(e.data));
   next.on('video:status', (e) => renderVideo(e.data));
-  next.on('device:connected', (e) => {
-    devices = [...devices.filter((d) => d.deviceId !== e.data.deviceId), { ...e.data, connectionTime: e.timestamp, lastHeartbeat: e.timestamp, connectionStatus: 'connected' }];
-    renderDevices(devices);
-  });
-  next.on('device:disconnected', (e) => {
-    devices = devices.map((d) => (d.deviceId === e.data.deviceId ? { ...d, connectionStatus: 'disconnected' } : d));
-    renderDevices(devices);
-  });
+  next.on('device:connected', (e) => devices.connected(e));
+  next.on('device:disconnected', (e) => devices.disconnected(e));
   next.on('sync:full', (e) => {
     const reset = e.data.state.systemStatus.lastReset;
     if (reset && state && reset.at !== state.systemStatus.lastReset?.at) {
@@ -185,8 +179,7 @@ function connect(token: string): void {
     applyState(e.data.state);
     transactions = e.data.transactions;
     renderRecent(transactions);
-    devices = e.data.devices;
-    renderDevices(devices);
+    devices.replace(e.data.devices);
   });
 }
 
