@@ -90,7 +90,8 @@ if [ "$mode" != staged ]; then
   say "packages"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends nodejs npm mpv network-manager avahi-daemon
+  # build-essential and python3 compile native addons that have no prebuilt arm64 binary (onoff's epoll).
+  apt-get install -y -qq --no-install-recommends nodejs npm mpv network-manager avahi-daemon build-essential python3
   node_major="$(node -p 'process.versions.node.split(".")[0]')"
   [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: 20 or newer is needed (NodeSource or a newer Raspberry Pi OS)"
 fi
@@ -129,6 +130,9 @@ say "configuration"
 {
   echo "# Settings of the show orchestrator (see the README's configuration table)."
   echo "WIFI_SSID=$ssid"
+  # For the idle screen's Wi-Fi QR code; IDLE_WIFI_QR=off hides it.
+  echo "WIFI_PSK=$psk"
+  echo "RESET_BUTTON_PIN=$button_pin"
   echo "IDLE_TEXT=Wi-Fi {ssid}   ·   GM stations: http://$host_name.local:3000/gm   ·   {session}"
   [ -z "$admin_password" ] || echo "ADMIN_PASSWORD=$admin_password"
 } | put 0600 "$env_file"

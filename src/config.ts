@@ -47,10 +47,18 @@ export const ConfigSchema = z.object({
   IDLE_TEXT: text(z.string().max(300).default('GM stations: {url}   ·   {session}')).describe(
     'text on the idle screen; `{url}`, `{ssid}` and `{session}` are filled in; `none` for no text',
   ),
-  WIFI_SSID: text(z.string().max(64).optional()).describe("the hotspot's name, for `{ssid}` in IDLE_TEXT"),
+  WIFI_SSID: text(z.string().max(32).optional()).describe("the hotspot's name, for `{ssid}` in IDLE_TEXT and the Wi-Fi QR code"),
+  WIFI_PSK: text(z.string().min(8).max(63).optional()).describe("the hotspot's WPA2 passphrase, for the idle screen's Wi-Fi QR code"),
+  IDLE_WIFI_QR: text(z.enum(['on', 'off']).default('on')).describe(
+    'a `WIFI:` QR code on the idle screen that joins tablets to the hotspot (needs WIFI_SSID and WIFI_PSK); `off` when players must not see it',
+  ),
   HOST_ROOT: text(z.string().default('/')).describe('root prefix of /sys, /proc and /dev (tests point it at a fake tree)'),
-  RESET_BUTTON_DRIVER: text(z.enum(['auto', 'evdev', 'none']).default('auto')).describe(
-    '`evdev` reads the gpio-keys device of the `gpio-key` overlay; `auto` uses it when present; `none` for no button',
+  RESET_BUTTON_DRIVER: text(z.enum(['auto', 'evdev', 'onoff', 'none']).default('auto')).describe(
+    '`evdev` reads the gpio-keys device of the `gpio-key` overlay; `onoff` reads RESET_BUTTON_PIN through sysfs GPIO; `auto`: evdev when the device exists, else onoff when sysfs GPIO is writable; `none` for no button',
+  ),
+  RESET_BUTTON_PIN: integer(z.number().int().min(0).max(53).default(17)).describe('the BCM pin of the button, for the onoff driver'),
+  RESET_LED_PIN: integer(z.number().int().min(0).max(53).optional()).describe(
+    'the BCM pin of an optional status LED: blinks while the button is held, flashes on reset',
   ),
   RESET_BUTTON_DEVICE: text(z.string().optional()).describe('the input device; unset: the gpio-keys device under /dev/input/by-path'),
   RESET_BUTTON_KEYCODE: integer(z.number().int().min(1).max(767).default(148)).describe(

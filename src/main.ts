@@ -6,7 +6,8 @@ import { MpvMissingError, MpvProcess } from './adapters/mpv/mpv-process.js';
 import { MpvPlayer } from './adapters/mpv/mpv-player.js';
 import { DisplayWatcher } from './adapters/mpv/display-watcher.js';
 import { detectBoard, findHdmiConnector, piDisplayArgs } from './adapters/mpv/pi-display.js';
-import { fillIdleText, stationUrl } from './adapters/video/idle-text.js';
+import { fillIdleText, stationUrl, wifiJoinText } from './adapters/video/idle-text.js';
+import { startResetButton } from './adapters/button/start-reset-button.js';
 import { checkVideos, loadScoringRules, loadTokenCatalog } from './adapters/show-files.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
 import { MediaFolder } from './adapters/video/media-folder.js';
@@ -17,11 +18,6 @@ import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
 import { PiHealth } from './adapters/health/pi-health.js';
 import { SdNotify, systemdNotifyCli } from './adapters/systemd/sd-notify.js';
-import { EvdevButtonLine, findGpioKeysDevice } from './adapters/button/evdev.js';
-import { defaultButtonTiming, ResetButton } from './domain/reset-button.js';
-import type { Show } from './domain/show.js';
-import type { ButtonLine } from './ports/button-line.js';
-import { realTimers } from './ports/timers.js';
 
 /** The checkout (or install) folder: relative paths in the configuration start here. */
 const baseDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -78,7 +74,7 @@ async function main(): Promise<void> {
 
   listening.port = orchestrator.port;
   orchestrator.show.refreshIdleText();
-  const button = startResetButton(config, orchestrator.show, logger);
+  const button = await startResetButton(config, orchestrator.show, logger);
   const systemd = new SdNotify(process.env, systemdNotifyCli, (error) => logger.warn({ err: error }, 'sd_notify failed'));
   systemd.ready();
 
@@ -90,7 +86,7 @@ async function main(): Promise<void> {
     const forced = setTimeout(() => process.exit(1), 10_000);
     forced.unref();
     systemd.stopping();
-    button?.close();
+    button.close();
     void orchestrator
       .close()
       .then(() => video.close())
@@ -133,7 +129,10 @@ async function startVideoPlayer(config: Config, media: MediaFolder, logger: Logg
     logger,
   });
   log.info({ board, output: drm ? 'drm' : 'window', connector: connector?.connector, args: outputArgs }, 'video output');
-  const player = new MpvPlayer({ process: mpv, idleMedia, logger });
+  const wifi = config.IDLE_WIFI_QR === 'on' && config.WIFI_SSID !== undefined && config.WIFI_PSK !== undefined
+    ? { text: wifiJoinText(config.WIFI_SSID, config.WIFI_PSK), caption: `Wi-Fi: ${config.WIFI_SSID}` }
+    : undefined;
+  const player = new MpvPlayer({ process: mpv, idleMedia, logger, ...(wifi ? { idleQr: wifi } : {}) });
   if (connector) {
     const watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput());
     watcher.start();
@@ -147,49 +146,6 @@ async function startVideoPlayer(config: Config, media: MediaFolder, logger: Logg
     log.error(`${error.message}. Running without a display until then.`);
     return new NoDisplayPlayer();
   }
-}
-
-/** The hardware reset button, when one is wired: its long press is the same reset as the admin's. */
-function startResetButton(config: Config, show: Show, logger: Logger): ButtonLine | undefined {
-  const log = logger.child({ component: 'button' });
-  const device =
-    config.RESET_BUTTON_DRIVER === 'none' ? undefined : (config.RESET_BUTTON_DEVICE ?? findGpioKeysDevice(config.HOST_ROOT));
-  if (device === undefined) {
-    log.info(
-      config.RESET_BUTTON_DRIVER === 'none'
-        ? 'RESET_BUTTON_DRIVER=none: no reset button'
-        : 'no reset button: no gpio-keys input device (add dtoverlay=gpio-key to config.txt, see the README)',
-    );
-    show.resetButtonStatus('unavailable');
-    return undefined;
-  }
-  const button = new ResetButton(
-    {
-      onReset: () => {
-        const session = show.reset('button');
-        log.warn({ sessionId: session.id }, 'game reset by the button');
-      },
-      onEvent: (event) => {
-        log.info({ event }, 'reset button');
-        if (event.kind === 'stuck') show.resetButtonStatus('fault');
-        if (event.kind === 'recovered') show.resetButtonStatus('ok');
-      },
-    },
-    realTimers,
-    { ...defaultButtonTiming, holdMs: config.RESET_HOLD_MS },
-  );
-  const line = new EvdevButtonLine(device, config.RESET_BUTTON_KEYCODE);
-  line.start(
-    (active) => button.lineChanged(active),
-    (why) => {
-      log.error({ why }, 'the reset button stopped working');
-      button.stop();
-      show.resetButtonStatus('unavailable');
-    },
-  );
-  show.resetButtonStatus('ok');
-  log.info({ device, keyCode: config.RESET_BUTTON_KEYCODE, holdMs: config.RESET_HOLD_MS }, 'reset button ready');
-  return line;
 }
 
 main().catch((error: unknown) => {

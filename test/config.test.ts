@@ -40,8 +40,10 @@ describe('parseConfig', () => {
       VIDEO_OUTPUT: 'auto',
       DISPLAY_MODE: '1920x1080@60',
       IDLE_TEXT: 'GM stations: {url}   ·   {session}',
+      IDLE_WIFI_QR: 'on',
       HOST_ROOT: '/',
       RESET_BUTTON_DRIVER: 'auto',
+      RESET_BUTTON_PIN: 17,
       RESET_BUTTON_KEYCODE: 148,
       RESET_HOLD_MS: 3000,
       VIDEO_BUSY_POLICY: 'reject',
@@ -53,6 +55,8 @@ describe('parseConfig', () => {
     expect(config.SCORING_FILE).toBeUndefined();
     expect(config.ADMIN_PASSWORD).toBeUndefined();
     expect(config.STATION_TOKEN).toBeUndefined();
+    expect(config.WIFI_PSK).toBeUndefined();
+    expect(config.RESET_LED_PIN).toBeUndefined();
   });
 
   it('coerces the strings of the environment', () => {

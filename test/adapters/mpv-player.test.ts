@@ -134,11 +134,12 @@ describe('MpvPlayer on real headless mpv', () => {
     expect(log.sequence(from)).toEqual(['loading', 'playing', 'completed', 'idle']);
   });
 
-  it('overlays the idle text with commands mpv accepts, hiding it during a clip', async () => {
+  it('overlays the idle text and Wi-Fi QR code with commands mpv accepts, hiding them during a clip', async () => {
     dir = tempDir('mpv-run-');
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
-    ({ player, process: mpv } = headlessMpv(dir, clips.idle, logger));
+    const idleQr = { text: 'WIFI:T:WPA;S:ShowControl;P:secret123;;', caption: 'Wi-Fi: ShowControl' };
+    ({ player, process: mpv } = headlessMpv(dir, clips.idle, logger, idleQr));
     log = new StatusLog(player);
     player.setIdleText('GM stations: http://10.42.0.1:3000 · {Friday}');
     await player.start();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { VideoStatus } from '../../src/contract/index.js';
-import { MpvPlayer } from '../../src/adapters/mpv/mpv-player.js';
+import { MpvPlayer, type MpvPlayerOptions } from '../../src/adapters/mpv/mpv-player.js';
 import { MpvProcess } from '../../src/adapters/mpv/mpv-process.js';
 
 /** Real mpv, headless: no window, no sound device. */
@@ -11,6 +11,7 @@ export function headlessMpv(
   dir: string,
   idleMedia: string | undefined,
   logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  idleQr?: MpvPlayerOptions['idleQr'],
 ): { player: MpvPlayer; process: MpvProcess } {
   const mpv = new MpvProcess({
     binary: 'mpv',
@@ -19,7 +20,7 @@ export function headlessMpv(
     extraArgs: HEADLESS_MPV_ARGS,
     logger,
   });
-  return { player: new MpvPlayer({ process: mpv, idleMedia, logger }), process: mpv };
+  return { player: new MpvPlayer({ process: mpv, idleMedia, logger, ...(idleQr ? { idleQr } : {}) }), process: mpv };
 }
 
 /** Collects a player's statuses and waits, bounded, for one that matches. */

@@ -3,6 +3,7 @@ import type { VideoStatus } from '../../contract/index.js';
 import type { PlayRequest, VideoPlayer } from '../../ports/video-player.js';
 import type { MpvEvent, MpvJsonIpc } from './json-ipc.js';
 import { MpvMissingError, type MpvProcess } from './mpv-process.js';
+import { qrAssDrawing } from './osd-qr.js';
 
 export interface MpvPlayerOptions {
   process: MpvProcess;
@@ -15,7 +16,12 @@ export interface MpvPlayerOptions {
   completionToleranceS?: number;
   /** A play requested while mpv restarts waits at most this long. */
   restartWaitMs?: number;
+  /** A QR code shown on the idle screen (the hotspot's `WIFI:` text) and the caption under it. */
+  idleQr?: { text: string; caption: string };
 }
+
+/** Where the idle screen's QR code goes on the 720-line OSD canvas: the top-left corner. */
+const QR_PLACEMENT = { x: 40, y: 40, maxSide: 320 };
 
 interface Clip {
   request: PlayRequest;
@@ -137,15 +143,23 @@ export class MpvPlayer implements VideoPlayer {
     } else this.showIdle();
   }
 
-  /** The idle text, drawn by mpv's own OSD (ASS markup): no image library needed. */
+  /** The idle text and QR code, drawn by mpv's own OSD (ASS markup): no image files needed. */
   private showOverlay(): void {
-    if (this.idleText === undefined || this.idleText === '') {
+    const events: string[] = [];
+    if (this.idleText !== undefined && this.idleText !== '') events.push(`{\\an2\\fs30\\bord2}${assEscape(this.idleText)}`);
+    const qr = this.options.idleQr;
+    if (qr !== undefined) {
+      const drawing = qrAssDrawing(qr.text, QR_PLACEMENT);
+      events.push(...drawing.events);
+      const below = QR_PLACEMENT.y + drawing.side + 10;
+      events.push(`{\\an7\\pos(${QR_PLACEMENT.x},${below})\\fs26\\bord2}${assEscape(qr.caption)}`);
+    }
+    if (events.length === 0) {
       this.hideOverlay();
       return;
     }
     this.overlayShown = true;
-    const text = `{\\an2\\fs30\\bord2}${assEscape(this.idleText)}`;
-    void this.send({ name: 'osd-overlay', id: 1, format: 'ass-events', data: text, res_x: 0, res_y: 720, z: 0 });
+    void this.send({ name: 'osd-overlay', id: 1, format: 'ass-events', data: events.join('\n'), res_x: 0, res_y: 720, z: 0 });
   }
 
   private hideOverlay(): void {

@@ -23,3 +23,12 @@ export function stationUrl(host: string, port: number): string {
   }
   return `http://localhost:${port}`;
 }
+
+/**
+ * The text of a `WIFI:` QR code that joins a phone or tablet to a WPA2 network; `\ ; , : "`
+ * in the name and passphrase are escaped with a backslash, as the format asks.
+ */
+export function wifiJoinText(ssid: string, psk: string): string {
+  const escape = (value: string) => value.replace(/[\\;,:"]/g, (c) => `\\${c}`);
+  return `WIFI:T:WPA;S:${escape(ssid)};P:${escape(psk)};;`;
+}
