@@ -86,14 +86,21 @@ fi
 [ "$configure_only" = yes ] || [ -f "$source_dir/dist/src/main.js" ] || die "$source_dir is not built: run npm ci && npm run build first"
 
 if [ "$configure_only" = no ]; then
-if [ "$mode" != staged ]; then
+if [ "$mode" = host ]; then
   say "packages"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # build-essential and python3 compile native addons that have no prebuilt arm64 binary (onoff's epoll).
-  apt-get install -y -qq --no-install-recommends nodejs npm mpv network-manager avahi-daemon build-essential python3
+  # build-essential and python3 compile native addons without a prebuilt arm64 binary (onoff's epoll).
+  # shellcheck disable=SC2046 # one package per word
+  apt-get install -y -qq --no-install-recommends $(cat "$source_dir/image/packages")
+fi
+if [ "$mode" != staged ]; then
+  # In the image build the packages come from the stage's package list (the same file).
+  for tool in node npm mpv nmcli; do
+    command -v "$tool" >/dev/null || die "$tool is missing: install the packages listed in image/packages"
+  done
   node_major="$(node -p 'process.versions.node.split(".")[0]')"
-  [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: 20 or newer is needed (NodeSource or a newer Raspberry Pi OS)"
+  [ "$node_major" -ge 20 ] || die "Node.js $node_major is too old: 20 or newer is needed (NodeSource or Raspberry Pi OS Trixie)"
 fi
 
 say "user and groups"
@@ -104,6 +111,7 @@ m orchestrator video
 m orchestrator render
 m orchestrator audio
 m orchestrator input
+m orchestrator gpio
 EOF
 if [ "$mode" = host ]; then
   getent group gpio >/dev/null || groupadd --system gpio
@@ -180,7 +188,11 @@ done
 printf '%s\n' "$line" >"$cmdline"
 
 say "hotspot"
-put 0600 /etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection <<EOF
+# The access point: WPA2, NetworkManager's DHCP and DNS on wlan0 only, up at boot without any
+# uplink. nmcli writes the keyfile offline where it can (NetworkManager 1.44+: Trixie);
+# otherwise (Bookworm, build machines without NetworkManager) the same keyfile is written here.
+hotspot_keyfile() {
+  cat <<EOF
 [connection]
 id=orchestrator-hotspot
 type=wifi
@@ -207,6 +219,17 @@ address1=10.42.0.1/24
 [ipv6]
 method=disabled
 EOF
+}
+nmcli_keyfile() {
+  command -v nmcli >/dev/null 2>&1 || return 1
+  nmcli --offline connection add type wifi ifname wlan0 con-name orchestrator-hotspot \
+    connection.autoconnect yes connection.autoconnect-priority 100 \
+    wifi.mode ap wifi.ssid "$ssid" wifi.band bg \
+    wifi-sec.key-mgmt wpa-psk wifi-sec.proto rsn wifi-sec.pairwise ccmp wifi-sec.group ccmp wifi-sec.psk "$psk" \
+    ipv4.method shared ipv4.addresses 10.42.0.1/24 ipv6.method disabled 2>/dev/null
+}
+keyfile="$(nmcli_keyfile || hotspot_keyfile)"
+printf '%s\n' "$keyfile" | put 0600 "$hotspot"
 put 0644 /etc/NetworkManager/dnsmasq-shared.d/orchestrator.conf <<EOF
 # The orchestrator by a fixed name for tablets that do not resolve .local names.
 address=/$host_name.show/10.42.0.1

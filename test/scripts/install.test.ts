@@ -45,7 +45,7 @@ describe('install.sh --root (a staged install that touches nothing outside the r
   it('declares the user and its device groups for systemd-sysusers', () => {
     const sysusers = read('usr/lib/sysusers.d/orchestrator.conf');
     expect(sysusers).toMatch(/^u orchestrator /m);
-    for (const group of ['video', 'render', 'audio', 'input']) expect(sysusers).toContain(`m orchestrator ${group}`);
+    for (const group of ['video', 'render', 'audio', 'input', 'gpio']) expect(sysusers).toContain(`m orchestrator ${group}`);
   });
 
   it('writes the hotspot as a NetworkManager keyfile readable by root only', () => {
@@ -77,6 +77,9 @@ describe('install.sh --root (a staged install that touches nothing outside the r
     expect(read('etc/hostname')).toBe('orchestrator\n');
     const env = read('etc/orchestrator/orchestrator.env');
     expect(env).toMatch(/^WIFI_SSID=Show Net$/m);
+    // The idle screen's Wi-Fi QR code needs the passphrase; the button pin serves the onoff driver.
+    expect(env).toMatch(/^WIFI_PSK=venue-secret$/m);
+    expect(env).toMatch(/^RESET_BUTTON_PIN=27$/m);
     expect(env).toContain('http://orchestrator.local:3000/gm');
     expect(mode('etc/orchestrator/orchestrator.env')).toBe('600');
   });
