@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       process.stdout.write(`\n  Admin password (shown once; set ADMIN_PASSWORD to choose your own): ${password}\n\n`);
     },
   });
-  const video = await startVideoPlayer(config, media, logger);
+  const { video, display } = await startVideoPlayer(config, media, logger);
 
   // The port is known once listening (PORT=0 picks one); the idle text reads it then.
   const listening = { port: config.PORT };
@@ -74,6 +74,13 @@ async function main(): Promise<void> {
 
   listening.port = orchestrator.port;
   orchestrator.show.refreshIdleText();
+  if (display) {
+    orchestrator.show.displayConnection(display.isConnected);
+    display.onChange((connected) => {
+      logger.info({ connected }, connected ? 'TV connected' : 'TV disconnected');
+      orchestrator.show.displayConnection(connected);
+    });
+  }
   const button = await startResetButton(config, orchestrator.show, logger);
   const systemd = new SdNotify(process.env, systemdNotifyCli, (error) => logger.warn({ err: error }, 'sd_notify failed'));
   systemd.ready();
@@ -101,11 +108,15 @@ async function main(): Promise<void> {
 }
 
 /** The TV: mpv when configured and installed, otherwise no display (everything else works). */
-async function startVideoPlayer(config: Config, media: MediaFolder, logger: Logger): Promise<VideoPlayer> {
+async function startVideoPlayer(
+  config: Config,
+  media: MediaFolder,
+  logger: Logger,
+): Promise<{ video: VideoPlayer; display?: DisplayWatcher }> {
   const log = logger.child({ component: 'video' });
   if (config.VIDEO_PLAYER === 'none') {
     log.warn('VIDEO_PLAYER=none: no display is driven; video scans are logged and reported as errors to GMs');
-    return new NoDisplayPlayer();
+    return { video: new NoDisplayPlayer() };
   }
   let idleMedia: string | undefined;
   if (config.IDLE_MEDIA !== 'none') {
@@ -133,18 +144,19 @@ async function startVideoPlayer(config: Config, media: MediaFolder, logger: Logg
     ? { text: wifiJoinText(config.WIFI_SSID, config.WIFI_PSK), caption: `Wi-Fi: ${config.WIFI_SSID}` }
     : undefined;
   const player = new MpvPlayer({ process: mpv, idleMedia, logger, ...(wifi ? { idleQr: wifi } : {}) });
+  let watcher: DisplayWatcher | undefined;
   if (connector) {
-    const watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput());
+    watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput());
     watcher.start();
     if (!watcher.isConnected) log.warn({ connector: connector.connector }, 'no TV detected yet: the picture starts when one is connected');
   }
   try {
     await player.start();
-    return player;
+    return { video: player, ...(watcher ? { display: watcher } : {}) };
   } catch (error) {
     if (!(error instanceof MpvMissingError)) throw error;
     log.error(`${error.message}. Running without a display until then.`);
-    return new NoDisplayPlayer();
+    return { video: new NoDisplayPlayer(), ...(watcher ? { display: watcher } : {}) };
   }
 }
 

@@ -78,6 +78,8 @@ export type ResetSource = z.infer<typeof ResetSource>;
 export const SystemStatus = z.object({
   orchestratorOnline: z.boolean(),
   videoDisplayReady: z.boolean(),
+  /** Whether a TV is connected to the Pi's HDMI port (from the DRM connector); absent where unknown. */
+  displayConnected: z.boolean().optional(),
   /** The hardware reset button: `fault` for a line stuck active, `unavailable` when none is wired or readable. */
   resetButton: z.enum(['ok', 'fault', 'unavailable']),
   /** Under-voltage now or since boot (a weak power supply): the one health fact worth a warning to GMs. */

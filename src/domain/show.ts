@@ -232,6 +232,13 @@ export class Show {
     this.notifier.stateChanged(this.currentState);
   }
 
+  /** A TV was plugged into or unplugged from the HDMI port (or switched on or off). */
+  displayConnection(connected: boolean): void {
+    if (this.game.state().systemStatus.displayConnected === connected) return;
+    this.game.setSystemStatus({ displayConnected: connected });
+    this.notifier.stateChanged(this.currentState);
+  }
+
   /** Recomputes the idle screen's text (the session name is part of it). */
   refreshIdleText(): void {
     if (this.deps.idleText) this.deps.video.setIdleText(this.deps.idleText(this.game.session));

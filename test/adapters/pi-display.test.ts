@@ -97,7 +97,9 @@ describe('DisplayWatcher', () => {
     connector('card1-HDMI-A-1', 'disconnected');
     const status = join(root, 'sys/class/drm/card1-HDMI-A-1/status');
     let calls = 0;
+    const changes: boolean[] = [];
     const watcher = new DisplayWatcher(status, () => (calls += 1));
+    watcher.onChange((connected) => changes.push(connected));
     expect(watcher.isConnected).toBe(false);
     watcher.check();
     expect(calls).toBe(0);
@@ -110,6 +112,8 @@ describe('DisplayWatcher', () => {
     writeFileSync(status, 'connected\n');
     watcher.check();
     expect(calls).toBe(2);
+    // Every change, both ways, for the health shown to the admin.
+    expect(changes).toEqual([true, false, true]);
   });
 });
 

@@ -53,3 +53,23 @@ describe('appliance health', () => {
     expect(update!.data.systemStatus.underVoltage).toBe(true);
   });
 });
+
+describe('the TV connection', () => {
+  it('goes to every station and /api/status when the TV is unplugged and plugged back', async () => {
+    server = await startTestServer();
+    const gm = await station(server.url, 'GM');
+    peers.push(gm);
+    const show = server.orchestrator.show;
+    show.displayConnection(true);
+    await gm.waitFor('state:update', (e) => e.data.systemStatus.displayConnected === true);
+    show.displayConnection(false);
+    show.displayConnection(false);
+    await gm.waitFor('state:update', (e) => e.data.systemStatus.displayConnected === false);
+    const token = await server.adminToken();
+    const status = StatusResponse.parse((await api(server.url, 'GET', '/api/status', { token })).body);
+    expect(status.system.displayConnected).toBe(false);
+    show.displayConnection(true);
+    const [back] = await gm.waitFor('state:update', (e) => e.data.systemStatus.displayConnected === true);
+    expect(back!.data.systemStatus.displayConnected).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 export class DisplayWatcher {
   private timer: NodeJS.Timeout | undefined;
   private connected: boolean;
+  private readonly listeners: ((connected: boolean) => void)[] = [];
 
   constructor(
     private readonly statusFile: string,
@@ -19,6 +20,11 @@ export class DisplayWatcher {
 
   get isConnected(): boolean {
     return this.connected;
+  }
+
+  /** Called on every change, connected or disconnected. */
+  onChange(listener: (connected: boolean) => void): void {
+    this.listeners.push(listener);
   }
 
   start(): void {
@@ -34,9 +40,10 @@ export class DisplayWatcher {
   /** Reads the status once; public so the interval's work can be driven by a test. */
   check(): void {
     const now = this.read();
-    const appeared = now && !this.connected;
+    if (now === this.connected) return;
     this.connected = now;
-    if (appeared) this.onConnected();
+    if (now) this.onConnected();
+    for (const listener of this.listeners) listener(now);
   }
 
   private read(): boolean {

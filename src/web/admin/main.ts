@@ -73,6 +73,9 @@ function renderSystem(state: GameState): void {
   const items = [
     `Orchestrator: ${state.systemStatus.orchestratorOnline ? 'online' : 'offline'}`,
     `TV (mpv): ${state.systemStatus.videoDisplayReady ? 'ready' : 'not ready'}`,
+    ...(state.systemStatus.displayConnected === undefined
+      ? []
+      : [`TV on HDMI: ${state.systemStatus.displayConnected ? 'connected' : 'not connected (check the cable and that the TV is on)'}`]),
     `Reset button: ${state.systemStatus.resetButton}`,
     ...(state.systemStatus.lastReset
       ? [`Last reset: by ${state.systemStatus.lastReset.source} at ${new Date(state.systemStatus.lastReset.at).toLocaleTimeString()}`]
