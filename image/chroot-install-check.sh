@@ -61,13 +61,21 @@ if [ ! -f "$root/.orchestrator-base" ]; then
   touch "$root/.orchestrator-base"
 fi
 mount_into_root
+# A build machine behind a TLS-inspecting proxy trusts its CA locally; the chroot's apt and
+# npm need the same trust (pi-gen's own builds inherit it the same way from the build host).
+if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
 
 say "the stage's run script, with on_chroot as pi-gen defines it"
 work="$(mktemp -d)"
 bash "$checkout/image/build.sh" --prepare "$work" --ssid "Chroot Check" --psk chroot-check-pass --country DE
 on_chroot() { chroot "$ROOTFS_DIR" /bin/bash -e; }
 export -f on_chroot
-ROOTFS_DIR="$root" bash "$work/stage-orchestrator/00-orchestrator/01-run.sh"
+# Run as pi-gen runs it: as an executable, so its `#!/bin/bash -e` stops it at the first failure.
+ROOTFS_DIR="$root" "$work/stage-orchestrator/00-orchestrator/01-run.sh"
 rm -rf "$work"
 
 say "verifying the installed result"

@@ -27,6 +27,12 @@ export const ConfigSchema = z.object({
     'shared secret GM stations must present; unset: stations connect without one',
   ),
   MAX_GM_STATIONS: integer(z.number().int().min(1).max(1000).default(10)).describe('GM stations connected at once'),
+  MAX_CONNECTIONS: integer(z.number().int().min(1).max(5000).optional()).describe(
+    'station connections open at once, identified or not (admin pages not counted); unset: twice MAX_GM_STATIONS plus 10. One over it gets DEVICE_LIMIT and is closed',
+  ),
+  IDENTIFY_TIMEOUT_MS: integer(z.number().int().min(1000).max(300_000).default(10_000)).describe(
+    'a station connection that has not sent gm:identify this long after connecting is closed',
+  ),
   VIDEO_PLAYER: text(z.enum(['mpv', 'none']).default('mpv')).describe(
     '`mpv` drives the TV; `none` runs without a display (video scans are logged, GMs see an error status)',
   ),

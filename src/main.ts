@@ -55,6 +55,8 @@ async function main(): Promise<void> {
     host: config.HOST,
     port: config.PORT,
     maxStations: config.MAX_GM_STATIONS,
+    ...(config.MAX_CONNECTIONS === undefined ? {} : { maxConnections: config.MAX_CONNECTIONS }),
+    timing: { identifyTimeoutMs: config.IDENTIFY_TIMEOUT_MS },
     stationToken: config.STATION_TOKEN,
     store,
     catalog,

@@ -32,6 +32,8 @@ export interface Timing {
   /** Socket.IO ping interval and timeout: a station silent for their sum is timed out. */
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  /** A connection that has not sent gm:identify this long after connecting is closed (admin ones excepted). */
+  identifyTimeoutMs: number;
 }
 
 export const defaultTiming: Timing = {
@@ -41,9 +43,13 @@ export const defaultTiming: Timing = {
   healthIntervalMs: 10_000,
   pingIntervalMs: 10_000,
   pingTimeoutMs: 20_000,
+  identifyTimeoutMs: 10_000,
 };
 
 const CLOSE_GRACE_MS = 500;
+
+/** Messages from this size on are sent deflated: a sync:full, not a state:update of a usual game. */
+const MIN_DEFLATE_BYTES = 8 * 1024;
 
 /** Socket.IO messages above this are refused, so no client can exhaust memory. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -52,6 +58,11 @@ export interface OrchestratorDeps {
   host: string;
   port: number;
   maxStations: number;
+  /**
+   * Station connections open at once, identified or not (admin ones not counted). Default:
+   * room for every station twice (a tablet reconnecting while its old connection times out) plus ten.
+   */
+  maxConnections?: number;
   stationToken: string | undefined;
   store: GameStore & VideoQueueStore;
   catalog: TokenCatalog;
@@ -77,6 +88,10 @@ export interface RunningOrchestrator {
   close(): Promise<void>;
 }
 
+export function defaultMaxConnections(maxStations: number): number {
+  return maxStations * 2 + 10;
+}
+
 /** Wires the game to HTTP and Socket.IO on one port and starts listening. */
 export async function startOrchestrator(deps: OrchestratorDeps): Promise<RunningOrchestrator> {
   const clock = deps.clock ?? systemClock;
@@ -95,9 +110,20 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     pingInterval: timing.pingIntervalMs,
     pingTimeout: timing.pingTimeoutMs,
-    // Only large messages (sync:full, big states) are deflated: compressing the small
-    // hot-path events costs more CPU than the bytes it saves on a LAN.
-    perMessageDeflate: { threshold: 1024 },
+    // Only the rare large messages (sync:full) are deflated: a broadcast is compressed once per
+    // connection, and deflating the hot-path events (transaction:new, a few-KB state:update up
+    // to 10 a second) for every station cost more CPU than the bytes save on a LAN (zlib was
+    // the largest item in the 50×10 profile of `npm run bench:profile`). ws applies `threshold`
+    // only without context takeover: without `serverNoContextTakeover` every message was deflated.
+    // Each connection keeps its zlib stream once used; a 1 KB window and memLevel 4 keep that
+    // near 12 KB instead of about 256 KB (200 stations that got a sync:full: ~2 MB, not ~50 MB).
+    perMessageDeflate: {
+      threshold: MIN_DEFLATE_BYTES,
+      serverNoContextTakeover: true,
+      clientNoContextTakeover: true,
+      serverMaxWindowBits: 10,
+      zlibDeflateOptions: { memLevel: 4 },
+    },
     httpCompression: { threshold: 1024 },
   });
 
@@ -132,6 +158,8 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
     logger: log,
     stationToken: deps.stationToken,
     maxStations: deps.maxStations,
+    maxConnections: deps.maxConnections ?? defaultMaxConnections(deps.maxStations),
+    identifyTimeoutMs: timing.identifyTimeoutMs,
   });
   httpServer.on('request', createHttpApp({ show, adminAuth: deps.adminAuth, clock, logger: log, isReady: () => ready, webDir: deps.webDir }));
 

@@ -32,6 +32,7 @@ describe('parseConfig', () => {
       TOKENS_FILE: join(BASE, 'demo/tokens.json'),
       MEDIA_DIR: join(BASE, 'demo/media'),
       MAX_GM_STATIONS: 10,
+      IDENTIFY_TIMEOUT_MS: 10_000,
       LOG_LEVEL: 'info',
       VIDEO_PLAYER: 'mpv',
       MPV_BINARY: 'mpv',

@@ -42,8 +42,10 @@ export interface SubmitOutcome {
 
 /**
  * The authoritative game: the current session, its transaction log and the scores derived
- * from it. Every change is written to the store before memory is touched, so a failed write
- * changes nothing and an acknowledged transaction is durable.
+ * from it. Session changes are written to the store before memory is touched. Transactions
+ * may be staged (judged and taken into memory, so later submissions see them) and committed
+ * in groups; a failed commit reloads the game from the store, so nothing that was not stored
+ * survives, and nothing is acknowledged before its commit.
  */
 export class Game {
   private current: SessionRecord | undefined;
@@ -53,6 +55,10 @@ export class Game {
   /** scannerId|tokenKey|teamId → the first transaction of that submission. */
   private submissions = new Map<string, Transaction>();
   private recent: Transaction[] = [];
+  /** Judged and in memory, not yet committed: see stage. */
+  private readonly staged: Transaction[] = [];
+  /** What lastUpdate was before the staged transactions, for a failed commit to restore. */
+  private lastUpdateBeforeStaging = '';
   private counts = { transactions: 0, accepted: 0, playerScans: 0 };
   private video: VideoStatus = { status: 'idle' };
   private system: SystemStatus = { orchestratorOnline: true, videoDisplayReady: false, resetButton: 'unavailable' };
@@ -81,6 +87,7 @@ export class Game {
 
   /** Completes the current session (if any) and starts a fresh one. */
   startSession(name?: string): Session {
+    this.commitStaged();
     const now = this.nowIso();
     const ended = this.current && { ...this.current, status: 'completed' as const, endTime: now };
     const started: SessionRecord = {
@@ -96,6 +103,7 @@ export class Game {
 
   /** Pauses, resumes or completes the current session. */
   setSessionStatus(status: SessionStatus): Session {
+    this.commitStaged();
     const session = this.requireSession();
     if (status === session.status) return this.sessionView(session);
     const updated: SessionRecord =
@@ -110,7 +118,37 @@ export class Game {
     return this.sessionView(updated);
   }
 
+  /** Judges a submission and commits it at once (see stage and commitStaged for groups). */
   submit(input: TransactionSubmit): SubmitOutcome {
+    const outcome = this.stage(input);
+    this.commitStaged();
+    return outcome;
+  }
+
+  /**
+   * Makes the staged transactions durable in one store commit and returns them. When the
+   * store fails, the game is reloaded from what it holds and the error is rethrown: the
+   * staged transactions are gone from memory as they are from the disk.
+   */
+  commitStaged(): Transaction[] {
+    const batch = this.staged.splice(0);
+    if (batch.length === 0) return batch;
+    try {
+      this.deps.store.appendTransactions(batch);
+    } catch (error) {
+      this.load(this.current);
+      this.lastUpdate = this.lastUpdateBeforeStaging;
+      throw error;
+    }
+    return batch;
+  }
+
+  /**
+   * Judges a submission and takes it into the game (scores, duplicates) without writing it:
+   * it must not be acknowledged before commitStaged. A resubmission is answered with the
+   * original transaction.
+   */
+  stage(input: TransactionSubmit): SubmitOutcome {
     const session = this.requireSession();
     const token = this.deps.catalog.get(input.tokenId);
     const tokenKey = TokenCatalog.keyOf(input.tokenId);
@@ -137,8 +175,9 @@ export class Game {
         ? { ...base, status: 'duplicate', rejectionReason: `already scanned by team ${owner.teamId}`, points: 0 }
         : { ...base, status: 'accepted', points: token.value };
     }
-    this.deps.store.appendTransaction(transaction);
+    if (this.staged.length === 0) this.lastUpdateBeforeStaging = this.lastUpdate;
     this.remember(transaction);
+    this.staged.push(transaction);
     return { transaction, fresh: true };
   }
 

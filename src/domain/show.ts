@@ -6,6 +6,7 @@ import type {
   Session,
   SessionStatus,
   SyncFull,
+  Transaction,
   TransactionSubmit,
   VideoStatus,
 } from '../contract/index.js';
@@ -28,6 +29,17 @@ export interface ShowDeps {
   playerTimeoutMs?: number;
   /** The text shown on the TV's idle screen for a session. */
   idleText?: (session: Session | undefined) => string | undefined;
+  /**
+   * Runs the group commit once the submissions that arrived together have been staged;
+   * default setImmediate (after the socket reads of this event-loop turn).
+   */
+  deferCommit?: (commit: () => void) => void;
+}
+
+interface WaitingSubmission {
+  outcome: SubmitOutcome;
+  resolve: (outcome: SubmitOutcome) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -41,6 +53,8 @@ export class Show {
   private readonly playerTimeoutMs: number;
   private readonly currentState = () => this.state();
   private health: HealthSample | undefined;
+  private readonly waiting: WaitingSubmission[] = [];
+  private commitScheduled = false;
 
   constructor(private readonly deps: ShowDeps) {
     this.game = deps.game;
@@ -74,13 +88,38 @@ export class Show {
     return this.game.catalog.list();
   }
 
-  submitTransaction(input: TransactionSubmit): SubmitOutcome {
-    const outcome = this.game.submit(input);
-    if (outcome.fresh) {
-      this.notifier.transactionRecorded(outcome.transaction);
+  /**
+   * A GM's transaction. It is judged at once (so the next submission sees it) and answered
+   * once durable: the submissions that arrive in one event-loop turn share one commit, then
+   * are broadcast, then answered. A failed commit rejects every one of them.
+   */
+  submitTransaction(input: TransactionSubmit): Promise<SubmitOutcome> {
+    const outcome = this.game.stage(input);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ outcome, resolve, reject });
+      if (this.commitScheduled) return;
+      this.commitScheduled = true;
+      (this.deps.deferCommit ?? setImmediate)(() => this.commitSubmissions());
+    });
+  }
+
+  /** The group commit of the waiting submissions; other changes to the game run it first. */
+  commitSubmissions(): void {
+    this.commitScheduled = false;
+    const waiting = this.waiting.splice(0);
+    if (waiting.length === 0) return;
+    let committed: Transaction[];
+    try {
+      committed = this.game.commitStaged();
+    } catch (error) {
+      for (const submission of waiting) submission.reject(error);
+      // Stations may have seen the staged transactions in a state read meanwhile.
       this.notifier.stateChanged(this.currentState);
+      return;
     }
-    return outcome;
+    for (const transaction of committed) this.notifier.transactionRecorded(transaction);
+    if (committed.length > 0) this.notifier.stateChanged(this.currentState);
+    for (const submission of waiting) submission.resolve(submission.outcome);
   }
 
   sessions(): Session[] {
@@ -101,6 +140,7 @@ export class Show {
   }
 
   newSession(name?: string): Session {
+    this.commitSubmissions();
     const previous = this.game.session?.id;
     const session = this.game.startSession(name);
     this.refreshIdleText();
@@ -110,6 +150,7 @@ export class Show {
   }
 
   setSessionStatus(status: SessionStatus): Session {
+    this.commitSubmissions();
     const previous = this.game.session?.id;
     const session = this.game.setSessionStatus(status);
     this.refreshIdleText();
@@ -120,6 +161,7 @@ export class Show {
 
   /** Ends the game and starts a fresh one: the one reset the admin route and the button share. */
   reset(source: ResetSource): Session {
+    this.commitSubmissions();
     const previous = this.game.session?.id;
     this.deps.videoQueue.stop();
     const session = this.game.startSession();

@@ -5,7 +5,7 @@ export type SessionRecord = Omit<Session, 'transactionCount' | 'acceptedCount' |
 
 /**
  * The durable game log. Every write returns only once it is durable: the caller
- * acknowledges a transaction to a client only after `appendTransaction` returned.
+ * acknowledges a transaction to a client only after `appendTransactions` returned.
  */
 export interface GameStore {
   /** The newest session that is not completed, if any. */
@@ -13,7 +13,8 @@ export interface GameStore {
   /** Completes `ended` (when given) and inserts `started`, atomically. */
   switchSession(ended: SessionRecord | undefined, started: SessionRecord): void;
   updateSession(session: SessionRecord): void;
-  appendTransaction(transaction: Transaction): void;
+  /** Appends the transactions in one commit (group commit): all are durable, or none is written. */
+  appendTransactions(transactions: readonly Transaction[]): void;
   /** A session's transactions in commit order. */
   transactions(sessionId: string): Transaction[];
   appendPlayerScan(scan: PlayerScan): void;

@@ -194,6 +194,16 @@ describe('SqliteStore transactions', () => {
     expect(rejected?.rejectionReason).toBe('session is paused');
   });
 
+  it('appends a group of transactions in one commit: all in order, or none when one fails', () => {
+    const store = openStore();
+    store.switchSession(undefined, session('s1', 0));
+    const group = [transaction('g1', 's1'), transaction('g2', 's1', { tokenId: 'tok002' }), transaction('g3', 's1', { tokenId: 'tok003' })];
+    store.appendTransactions(group);
+    expect(store.transactions('s1')).toEqual(group);
+    expect(() => store.appendTransactions([transaction('g4', 's1'), transaction('g1', 's1')])).toThrow();
+    expect(store.transactions('s1')).toEqual(group);
+  });
+
   it('keeps each session its own log', () => {
     const store = openStore();
     store.switchSession(undefined, session('s1', 0));

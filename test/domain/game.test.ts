@@ -34,9 +34,9 @@ class FailingStore implements GameStore {
     this.guard();
     this.inner.updateSession(session);
   }
-  appendTransaction(transaction: Transaction): void {
+  appendTransactions(transactions: readonly Transaction[]): void {
     this.guard();
-    this.inner.appendTransaction(transaction);
+    this.inner.appendTransactions(transactions);
   }
   transactions(sessionId: string): Transaction[] {
     return this.inner.transactions(sessionId);
@@ -465,5 +465,61 @@ describe('Game.recordPlayerScan', () => {
     game.start();
     game.setSessionStatus('completed');
     expect(game.recordPlayerScan('tok001', 'player-1').sessionId).toBeNull();
+  });
+});
+
+/** Counts the store's commits of transactions, so a test can see groups form. */
+class CountingStore extends FailingStore {
+  commits: number[] = [];
+  override appendTransactions(transactions: readonly Transaction[]): void {
+    super.appendTransactions(transactions);
+    this.commits.push(transactions.length);
+  }
+}
+
+describe('group commit (stage, then commitStaged)', () => {
+  it('judges staged submissions against each other and writes them in one commit', () => {
+    const store = new CountingStore(openStore());
+    const { game } = boot(store);
+    const session = game.start();
+    const first = game.stage({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    const second = game.stage({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' });
+    const resent = game.stage({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    expect(second.transaction).toMatchObject({ status: 'duplicate', rejectionReason: 'already scanned by team team-1' });
+    expect(resent).toEqual({ transaction: first.transaction, fresh: false });
+    expect(store.transactions(session.id)).toHaveLength(0);
+
+    expect(game.commitStaged().map((t) => t.id)).toEqual([first.transaction.id, second.transaction.id]);
+    expect(store.commits).toEqual([2]);
+    expect(store.transactions(session.id).map((t) => t.status)).toEqual(['accepted', 'duplicate']);
+    expect(game.commitStaged()).toEqual([]);
+    expect(store.commits).toEqual([2]);
+  });
+
+  it('forgets the whole group when its commit fails, as if it had never been submitted', () => {
+    const store = new CountingStore(openStore());
+    const { game } = boot(store);
+    game.start();
+    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    const before = game.state();
+    tick();
+    game.stage({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' });
+    game.stage({ tokenId: 'tok003', teamId: 'team-2', scannerId: 'GM_B' });
+    expect(game.state().scores).not.toEqual(before.scores);
+    store.failWrites = true;
+    expect(() => game.commitStaged()).toThrow('disk full');
+    expect(game.state()).toEqual(before);
+    store.failWrites = false;
+    expect(game.submit({ tokenId: 'tok002', teamId: 'team-3', scannerId: 'GM_C' }).transaction.status).toBe('accepted');
+  });
+
+  it('commits what is staged before the session changes', () => {
+    const store = new CountingStore(openStore());
+    const { game } = boot(store);
+    const first = game.start();
+    game.stage({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    game.startSession('Next');
+    expect(store.transactions(first.id)).toHaveLength(1);
+    expect(store.commits).toEqual([1]);
   });
 });

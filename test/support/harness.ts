@@ -18,6 +18,7 @@ import type {
 import { startOrchestrator, type RunningOrchestrator, type Timing } from '../../src/orchestrator.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { HealthSource } from '../../src/ports/health-source.js';
+import type { GameStore, VideoQueueStore } from '../../src/ports/store.js';
 export { ManualClock } from './manual-clock.js';
 import type { VideoPlayer } from '../../src/ports/video-player.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
@@ -37,12 +38,16 @@ export interface TestServerOptions {
   tokensFile?: string;
   stationToken?: string;
   maxStations?: number;
+  /** Station connections open at once, identified or not; default: the orchestrator's. */
+  maxConnections?: number;
   clock?: Clock;
   timing?: Partial<Timing>;
   video?: VideoPlayer;
   mediaDir?: string;
   videoBusyPolicy?: BusyPolicy;
   health?: HealthSource;
+  /** Puts something between the orchestrator and its real store (a disk that fails on demand). */
+  wrapStore?: (store: SqliteStore) => GameStore & VideoQueueStore;
 }
 
 export interface TestServer {
@@ -75,8 +80,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: '127.0.0.1',
     port: options.port ?? 0,
     maxStations: options.maxStations ?? 10,
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     stationToken: options.stationToken,
-    store,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     catalog: loadTokenCatalog(options.tokensFile ?? FIXTURE_TOKENS, loadScoringRules(undefined)),
     video: options.video ?? new NoDisplayPlayer(),
     media: new MediaFolder(options.mediaDir ?? dataDir),

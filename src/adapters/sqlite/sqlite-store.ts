@@ -184,6 +184,17 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
     this.statements.insertTransaction.run({ ...transaction, rejectionReason: transaction.rejectionReason ?? null });
   }
 
+  /**
+   * Group commit: the transactions in one SQLite transaction, so one WAL sync makes all of
+   * them durable when the call returns (all or none are written). For a caller that gathers
+   * the submits of one tick and acknowledges them after this returns.
+   */
+  appendTransactions(transactions: readonly Transaction[]): void {
+    this.db.transaction(() => {
+      for (const transaction of transactions) this.appendTransaction(transaction);
+    })();
+  }
+
   transactions(sessionId: string): Transaction[] {
     return this.statements.transactions.all(sessionId).map(transactionOf);
   }

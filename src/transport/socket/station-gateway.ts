@@ -33,10 +33,18 @@ export interface StationGatewayDeps {
   /** The shared secret GM stations present; undefined leaves the stations open. */
   stationToken: string | undefined;
   maxStations: number;
+  /**
+   * Station connections open at once, identified or not (admin connections are not counted):
+   * one over it gets a DEVICE_LIMIT `error` event and is closed, so a client opening
+   * connections in a loop cannot exhaust the server or push out the stations already in.
+   */
+  maxConnections: number;
+  /** A station connection that has not identified this long after connecting is closed. */
+  identifyTimeoutMs: number;
 }
 
 type Handlers = {
-  [E in ClientEventName]: (socket: StationSocket, data: ReturnType<(typeof clientEventSchemas)[E]['parse']>) => AckData<E>;
+  [E in ClientEventName]: (socket: StationSocket, data: ReturnType<(typeof clientEventSchemas)[E]['parse']>) => AckData<E> | Promise<AckData<E>>;
 };
 
 /**
@@ -46,6 +54,10 @@ type Handlers = {
 export class StationGateway {
   /** stationId → the socket currently speaking for it. */
   private readonly stationSockets = new Map<string, string>();
+  /** Counted (non-admin) connections → the timer that closes them if they never identify. */
+  private readonly openConnections = new Map<string, NodeJS.Timeout | undefined>();
+  /** When each connection was last sent a RATE_LIMITED `error` event. */
+  private readonly rateLimitedToldAt = new WeakMap<StationSocket, number>();
   private readonly log: Logger;
 
   constructor(private readonly deps: StationGatewayDeps) {
@@ -75,6 +87,7 @@ export class StationGateway {
   }
 
   private onConnection(socket: StationSocket): void {
+    if (!socket.data.isAdmin && !this.admit(socket)) return;
     const limiter = new ConnectionRateLimiter(this.deps.clock);
     if (socket.data.isAdmin) void socket.join(rooms.admin);
     for (const event of clientEventNames) {
@@ -91,6 +104,34 @@ export class StationGateway {
     socket.on('disconnect', (reason) => this.onDisconnect(socket, reason));
   }
 
+  /**
+   * Counts a station connection against the cap and starts its identify deadline; refuses
+   * it (DEVICE_LIMIT, then closed) when the cap is reached. Only the newcomer is refused:
+   * connections already in, identified stations above all, are never pushed out.
+   */
+  private admit(socket: StationSocket): boolean {
+    const { maxConnections, identifyTimeoutMs } = this.deps;
+    if (this.openConnections.size >= maxConnections) {
+      this.log.warn({ address: socket.handshake.address, open: this.openConnections.size }, 'connection refused: too many connections');
+      this.fail(socket, new AppError('DEVICE_LIMIT', `at most ${maxConnections} connections may be open`), undefined);
+      socket.disconnect(true);
+      return false;
+    }
+    const deadline = setTimeout(() => {
+      if (socket.data.stationId !== undefined || !socket.connected) return;
+      this.log.info({ address: socket.handshake.address }, 'connection closed: it did not identify in time');
+      this.fail(socket, new AppError('AUTH_REQUIRED', `identify with gm:identify within ${identifyTimeoutMs} ms of connecting`), undefined);
+      socket.disconnect(true);
+    }, identifyTimeoutMs);
+    deadline.unref();
+    this.openConnections.set(socket.id, deadline);
+    socket.on('disconnect', () => {
+      clearTimeout(this.openConnections.get(socket.id));
+      this.openConnections.delete(socket.id);
+    });
+    return true;
+  }
+
   private dispatch(socket: StationSocket, limiter: ConnectionRateLimiter, event: ClientEventName, args: unknown[]): void {
     const ack = takeAck(args);
     try {
@@ -99,12 +140,22 @@ export class StationGateway {
       const data = parseOrThrow(clientEventSchemas[event], unwrap(event, args[0]), event);
       const handler = this.handlers[event] as (socket: StationSocket, data: unknown) => unknown;
       const result = handler(socket, data);
-      ack?.({ ok: true, data: result });
+      // A submission is answered once its group commit has made it durable.
+      if (result instanceof Promise) {
+        result.then(
+          (value: unknown) => ack?.({ ok: true, data: value }),
+          (error: unknown) => this.refuse(socket, error, ack),
+        );
+      } else ack?.({ ok: true, data: result });
     } catch (error) {
-      const failure = toAppError(error, this.log);
-      this.fail(socket, failure, ack);
-      if (failure.code === 'DEVICE_LIMIT') socket.disconnect(true);
+      this.refuse(socket, error, ack);
     }
+  }
+
+  private refuse(socket: StationSocket, error: unknown, ack: ((response: AckResponse) => void) | undefined): void {
+    const failure = toAppError(error, this.log);
+    this.fail(socket, failure, ack);
+    if (failure.code === 'DEVICE_LIMIT') socket.disconnect(true);
   }
 
   /** Stations must identify first; admin connections may ask for state and control the video. */
@@ -120,8 +171,22 @@ export class StationGateway {
 
   private fail(socket: StationSocket, error: AppError, ack: ((response: AckResponse) => void) | undefined): void {
     const payload = error.toPayload();
-    socket.emit('error', envelope('error', payload, this.deps.clock));
+    if (error.code !== 'RATE_LIMITED' || this.tellRateLimited(socket)) socket.emit('error', envelope('error', payload, this.deps.clock));
     ack?.({ ok: false, error: payload });
+  }
+
+  /**
+   * Whether a RATE_LIMITED refusal also goes out as an `error` event: at most one a second per
+   * connection (every acknowledgement still says it). A client flooding a thousand events a
+   * second would otherwise be sent a thousand error events a second, the server's CPU spent
+   * on it rather than on the stations behaving.
+   */
+  private tellRateLimited(socket: StationSocket): boolean {
+    const now = this.deps.clock.now();
+    const last = this.rateLimitedToldAt.get(socket);
+    if (last !== undefined && now - last < RATE_LIMITED_EVENT_EVERY_MS) return false;
+    this.rateLimitedToldAt.set(socket, now);
+    return true;
   }
 
   private readonly handlers: Handlers = {
@@ -144,6 +209,10 @@ export class StationGateway {
       }
       socket.data.stationId = data.stationId;
       this.stationSockets.set(data.stationId, socket.id);
+      if (this.openConnections.has(socket.id)) {
+        clearTimeout(this.openConnections.get(socket.id));
+        this.openConnections.set(socket.id, undefined);
+      }
       const sessionId = show.session?.id;
       void socket.join([rooms.stations, rooms.station(data.stationId), ...(sessionId ? [rooms.session(sessionId)] : [])]);
       const replay = reconnectQueue.take(data.stationId);
@@ -162,7 +231,7 @@ export class StationGateway {
       socket.emit('sync:full', envelope('sync:full', this.deps.show.syncPayload(), this.deps.clock));
       return { event: 'sync:full' as const };
     },
-    'transaction:submit': (_socket, data) => this.deps.show.submitTransaction(data).transaction,
+    'transaction:submit': async (_socket, data) => (await this.deps.show.submitTransaction(data)).transaction,
     'video:control': (_socket, data) => this.deps.show.controlVideo(data),
     heartbeat: (socket, data) => {
       if (data.stationId !== socket.data.stationId) {
@@ -203,6 +272,8 @@ function unwrap(event: ClientEventName, payload: unknown): unknown {
   }
   return payload;
 }
+
+const RATE_LIMITED_EVENT_EVERY_MS = 1000;
 
 function rateLimited(): AppError {
   return new AppError('RATE_LIMITED', 'too many events: slow down and retry');

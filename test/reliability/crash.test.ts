@@ -1,0 +1,302 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connectClient } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  GameState,
+  LoginResponse,
+  PlayerScan,
+  Session,
+  TeamScore,
+  Transaction,
+  type AckResponse,
+} from '../../src/contract/index.js';
+import { loadScoringRules, loadTokenCatalog } from '../../src/adapters/show-files.js';
+import { ScoreBoard } from '../../src/domain/score-board.js';
+import type { TokenCatalog } from '../../src/domain/token-catalog.js';
+import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } from '../../scripts/lib/built-server.js';
+import type { ClientSocket } from '../support/harness.js';
+import { bounded, prng, seedFrom, showTokenId, sleep, writeShowTokens } from '../support/reliability.js';
+
+/**
+ * Crash: the built server (`node dist/src/main.js`) under 200 GM stations is killed with
+ * SIGKILL at a moment drawn from a seeded PRNG, then restarted on the same data directory.
+ * After each restart: every acknowledged transaction is stored exactly once and unchanged;
+ * the scores the restarted server reports equal the scores the domain's ScoreBoard computes
+ * from the stored log; and every station's last `state:update` before the kill equals the
+ * scores of the stored log up to the last transaction that update reflects (a station's last
+ * broadcast may predate later acknowledged transactions, so it is checked against that
+ * prefix, never against the whole log). Replay a run with CRASH_SEED.
+ */
+
+const ADMIN_PASSWORD = 'crash-survivor';
+const STATIONS = 200;
+const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 10);
+const TOKENS = 4000;
+const GROUPED = 900;
+const TEAMS = 12;
+/** Each team's own stretch of the grouped tokens (25 groups of three). */
+const GROUP_TOKENS_PER_TEAM = GROUPED / TEAMS;
+/** Each station submits every 1.5–5 s: about 60 transactions a second, each fanned out to all 200. */
+const SUBMIT_GAP_MS = [1500, 5000] as const;
+/** The kill comes this long after the round's first acknowledgement, so every round kills a loaded server. */
+const KILL_AFTER_MS = [0, 2500] as const;
+const STEP_TIMEOUT_MS = 20_000;
+
+const ExportedSession = z.object({
+  session: Session,
+  scores: z.array(TeamScore),
+  transactions: z.array(Transaction),
+  playerScans: z.array(PlayerScan),
+});
+
+let dir: string;
+let catalog: TokenCatalog;
+const children: ServerProcess[] = [];
+const sockets: ClientSocket[] = [];
+
+function killChildren(): void {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+beforeAll(() => {
+  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` first (npm run test:reliability does)`);
+  dir = mkdtempSync(join(tmpdir(), 'orchestrator-crash-'));
+  writeShowTokens(join(dir, 'tokens.json'), TOKENS, GROUPED);
+  catalog = loadTokenCatalog(join(dir, 'tokens.json'), loadScoringRules(undefined));
+});
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.disconnect();
+  killChildren();
+});
+
+afterAll(() => {
+  killChildren();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function spawnServer(): Promise<BuiltServer> {
+  const started = await spawnBuiltServer(
+    {
+      DATA_DIR: join(dir, 'data'),
+      TOKENS_FILE: join(dir, 'tokens.json'),
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'info',
+      VIDEO_PLAYER: 'none',
+      RESET_BUTTON_DRIVER: 'none',
+      MAX_GM_STATIONS: String(STATIONS + 10),
+    },
+    STEP_TIMEOUT_MS,
+  );
+  children.push(started.child);
+  return started;
+}
+
+async function getJson(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
+  const response = await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+async function snapshot(url: string) {
+  const { token } = LoginResponse.parse(
+    await getJson(url, '/api/admin/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: ADMIN_PASSWORD }),
+    }),
+  );
+  const session = Session.parse(await getJson(url, '/api/session'));
+  const exported = ExportedSession.parse(
+    await getJson(url, `/api/sessions/${encodeURIComponent(session.id)}/export?format=json`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  );
+  const state = GameState.parse(await getJson(url, '/api/state'));
+  return { sessionId: session.id, exported, state };
+}
+
+interface StationClient {
+  socket: ClientSocket;
+  /** The last state:update this station received. */
+  lastState: GameState | undefined;
+}
+
+async function openStation(url: string, stationId: string): Promise<StationClient> {
+  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  sockets.push(socket);
+  const client: StationClient = { socket, lastState: undefined };
+  socket.on('state:update', (envelope) => {
+    client.lastState = envelope.data;
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const ack = (await socket.timeout(STEP_TIMEOUT_MS).emitWithAck('gm:identify', { stationId, version: '1.0.0' })) as AckResponse;
+  if (!ack.ok) throw new Error(`${stationId} could not identify: ${ack.error.code} ${ack.error.message}`);
+  return client;
+}
+
+/** The stored transactions of a session straight from the SQLite file: id → how many rows carry it. */
+function storedIdCounts(sessionId: string): Map<string, number> {
+  const db = new Database(join(dir, 'data', 'orchestrator.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare<[string], { id: string; n: number }>('SELECT id, COUNT(*) AS n FROM transactions WHERE session_id = ? GROUP BY id')
+      .all(sessionId);
+    return new Map(rows.map((row) => [row.id, row.n]));
+  } finally {
+    db.close();
+  }
+}
+
+const scoresOf = (log: readonly Transaction[]) => ScoreBoard.fromLog(catalog, log).scores();
+
+describe('kill -9 under a 200-station load', () => {
+  it(`keeps every acknowledged transaction once and the scores consistent over ${ROUNDS} kill/restart rounds`, async () => {
+    const baseSeed = seedFrom('CRASH_SEED', 'crash');
+    const acknowledged = new Map<string, Transaction>();
+    let storedLog: Transaction[] = [];
+    let server = await spawnServer();
+    const { sessionId } = await snapshot(server.url);
+    const stationIds = Array.from({ length: STATIONS }, (_, i) => `CRASH_GM_${String(i + 1).padStart(3, '0')}`);
+
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      const seed = (baseSeed + round) >>> 0;
+      const random = prng(seed);
+      const between = (range: readonly [number, number]) => range[0] + Math.floor(random() * (range[1] - range[0]));
+      const killAfterMs = between(KILL_AFTER_MS);
+      const context = `round ${round}, seed ${seed}, kill ${killAfterMs} ms after the first ack`;
+      const ackedBefore = acknowledged.size;
+      const failures: string[] = [];
+      let submitted = 0;
+
+      const stations = await bounded(
+        Promise.all(stationIds.map((id) => openStation(server.url, id))),
+        STEP_TIMEOUT_MS * 2,
+        `${STATIONS} stations to identify`,
+      );
+      // Plan every station's submissions up front from the PRNG, so the round replays from its seed.
+      const plans = stations.map((_, i) => ({
+        teamId: `team-${(i % TEAMS) + 1}`,
+        firstAtMs: Math.floor(random() * SUBMIT_GAP_MS[0]),
+        gaps: Array.from({ length: 10 }, () => between(SUBMIT_GAP_MS)),
+        tokens: Array.from({ length: 10 }, () => {
+          const draw = random();
+          if (draw < 0.05) return `unknown-${Math.floor(random() * 50)}`;
+          // Half from the team's own groups, so that groups get completed and bonuses paid.
+          if (draw < 0.55) return showTokenId((i % TEAMS) * GROUP_TOKENS_PER_TEAM + Math.floor(random() * GROUP_TOKENS_PER_TEAM));
+          return showTokenId(Math.floor(random() * TOKENS));
+        }),
+      }));
+
+      let killed = false;
+      let markKilled: () => void = () => undefined;
+      const killedSignal = new Promise<void>((resolve) => {
+        markKilled = resolve;
+      });
+      const pause = (ms: number) => Promise.race([sleep(ms), killedSignal]);
+      let firstAck: () => void = () => undefined;
+      const acked = new Promise<void>((resolve) => {
+        firstAck = resolve;
+      });
+      const load = stations.map(async (station, i) => {
+        const plan = plans[i]!;
+        const stationId = stationIds[i]!;
+        await pause(plan.firstAtMs);
+        for (let n = 0; !killed && n < plan.tokens.length; n += 1) {
+          submitted += 1;
+          station.socket.emit('transaction:submit', { tokenId: plan.tokens[n]!, teamId: plan.teamId, scannerId: stationId }, (ack: AckResponse) => {
+            if (!ack.ok) {
+              failures.push(`${ack.error.code}: ${ack.error.message}`);
+              return;
+            }
+            const transaction = Transaction.parse(ack.data);
+            acknowledged.set(transaction.id, transaction);
+            firstAck();
+          });
+          await pause(plan.gaps[n]!);
+        }
+      });
+      await bounded(acked, STEP_TIMEOUT_MS, `${context}: the first acknowledgement`);
+      await sleep(killAfterMs);
+      const pid = server.child.pid;
+      if (pid === undefined) throw new Error('the server process has no pid');
+      process.kill(pid, 'SIGKILL');
+      killed = true;
+      markKilled();
+      await bounded(server.exited, STEP_TIMEOUT_MS, 'the killed server to exit');
+      // Acks written before the kill may still be in flight: take them all, until every
+      // station has seen its connection close.
+      await bounded(
+        Promise.all(
+          stations.map(({ socket }) =>
+            socket.connected ? new Promise<void>((resolve) => socket.once('disconnect', () => resolve())) : Promise.resolve(),
+          ),
+        ),
+        STEP_TIMEOUT_MS,
+        'the stations to see the server gone',
+      );
+      await bounded(Promise.all(load), STEP_TIMEOUT_MS, 'the load loops to stop');
+      for (const { socket } of stations) socket.disconnect();
+      sockets.splice(0);
+      expect(failures, context).toEqual([]);
+      const ackedThisRound = acknowledged.size - ackedBefore;
+      console.log(`crash: ${context}: ${submitted} submitted, ${ackedThisRound} newly acknowledged, ${acknowledged.size} in all`);
+
+      server = await spawnServer();
+      const after = await snapshot(server.url);
+      expect(after.sessionId, `${context}: the session is resumed`).toBe(sessionId);
+      const log = after.exported.transactions;
+      storedLog = log;
+
+      // Exactly once, unchanged.
+      const counts = storedIdCounts(sessionId);
+      expect(counts.size, `${context}: the export is the stored log`).toBe(log.length);
+      expect([...counts.values()].filter((n) => n !== 1), `${context}: an id stored twice`).toEqual([]);
+      const byId = new Map(log.map((t) => [t.id, t]));
+      const lost = [...acknowledged.values()].filter((t) => !byId.has(t.id));
+      expect(lost, `${context}: acknowledged but not stored`).toEqual([]);
+      for (const transaction of acknowledged.values()) expect(byId.get(transaction.id), context).toEqual(transaction);
+
+      // Scores: the restarted server's, the export's and the domain's from the log agree.
+      const recomputed = scoresOf(log);
+      expect(after.state.scores, `${context}: live scores after restart vs the log`).toEqual(recomputed);
+      expect(after.exported.scores, `${context}: exported scores vs the log`).toEqual(recomputed);
+
+      // Each station's last broadcast equals the log up to the last transaction it reflects.
+      const position = new Map(log.map((t, index) => [t.id, index]));
+      const prefixScores = new Map<number, TeamScore[]>();
+      let checked = 0;
+      for (const { lastState } of stations) {
+        const last = lastState?.recentTransactions.at(-1);
+        if (lastState === undefined || last === undefined) continue;
+        const end = position.get(last.id);
+        expect(end, `${context}: a broadcast names transaction ${last.id}, which is not stored`).toBeDefined();
+        let expected = prefixScores.get(end!);
+        if (!expected) {
+          expected = scoresOf(log.slice(0, end! + 1));
+          prefixScores.set(end!, expected);
+        }
+        expect(lastState.scores, `${context}: a station's last state:update vs the log up to ${last.id}`).toEqual(expected);
+        checked += 1;
+      }
+      expect(ackedThisRound, `${context}: no ack before the kill, the round proves nothing`).toBeGreaterThan(0);
+      console.log(`crash: ${context}: ${checked} stations' last state:update checked against the log`);
+    }
+
+    const statuses = new Set([...acknowledged.values()].map((t) => t.status));
+    const bonuses = scoresOf([...storedLog]).filter((score) => score.bonusPoints > 0).length;
+    console.log(`crash: ${acknowledged.size} acknowledged over ${ROUNDS} rounds; statuses ${[...statuses].join(', ')}; ${bonuses} teams with a group bonus`);
+    expect(statuses.has('accepted')).toBe(true);
+    expect(bonuses, 'no group was completed: the scores checked were plain sums').toBeGreaterThan(0);
+  }, 240_000);
+});
