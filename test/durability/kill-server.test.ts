@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LoginResponse, PlayerScan, Session, TeamScore, Transaction, type AckResponse } from '../../src/contract/index.js';
 import type { ClientSocket } from '../support/harness.js';
+import { bounded, prng, sleep } from '../support/reliability.js';
 import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } from '../../scripts/lib/built-server.js';
 
 /**
@@ -35,28 +36,6 @@ const ExportedSession = z.object({
 type ExportedSession = z.infer<typeof ExportedSession>;
 
 type RunningServer = BuiltServer;
-
-/** mulberry32: small, fast and reproducible from a 32-bit seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const tokenIdOf = (n: number) => `kt${String(n).padStart(4, '0')}`;
 
