@@ -3,14 +3,18 @@
 # in an arm64 Debian Trixie root under qemu-user, the way pi-gen's on_chroot does, then starts
 # the installed orchestrator in that root and asks it for /health.
 #
-#   sudo image/chroot-install-check.sh [ROOT_DIR]   (default /var/tmp/orchestrator-arm64-root;
-#                                                    the debootstrapped base is reused between runs)
+#   sudo image/chroot-install-check.sh [--verify-only] [ROOT_DIR]
+#       ROOT_DIR defaults to /var/tmp/orchestrator-arm64-root; the debootstrapped base is reused
+#       between runs. --verify-only checks a root installed by an earlier run (the install under
+#       emulation takes the better part of an hour on a 2-core machine).
 #
 # Where the machine cannot do this (not root, no debootstrap, no binfmt_misc or qemu-aarch64)
 # it prints "SKIPPED:" with the reason and exits 0: skipped, never silently.
 set -euo pipefail
 
 checkout="$(cd "$(dirname "$0")/.." && pwd)"
+verify_only=no
+if [ "${1:-}" = --verify-only ]; then verify_only=yes; shift; fi
 root="${1:-/var/tmp/orchestrator-arm64-root}"
 mirror=http://deb.debian.org/debian
 skip() { printf 'chroot install check: SKIPPED: %s\n' "$*"; exit 0; }
@@ -51,7 +55,9 @@ mount_into_root() { # as pi-gen's on_chroot: proc, sys, dev and dev/pts
   done
 }
 
-if [ ! -f "$root/.orchestrator-base" ]; then
+if [ "$verify_only" = yes ]; then
+  [ -f "$root/.orchestrator-base" ] || { echo "--verify-only: nothing installed in $root yet" >&2; exit 1; }
+elif [ ! -f "$root/.orchestrator-base" ]; then
   say "debootstrap arm64 trixie into $root"
   rm -rf "$root"
   debootstrap --arch=arm64 --variant=minbase --include=ca-certificates trixie "$root" "$mirror"
@@ -61,30 +67,34 @@ if [ ! -f "$root/.orchestrator-base" ]; then
   touch "$root/.orchestrator-base"
 fi
 mount_into_root
-# A build machine behind a TLS-inspecting proxy trusts its CA locally; the chroot's apt and
-# npm need the same trust (pi-gen's own builds inherit it the same way from the build host).
-if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
-  mkdir -p "$root/usr/local/share/ca-certificates"
-  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
-  chroot "$root" update-ca-certificates >/dev/null
-fi
+if [ "$verify_only" = no ]; then
+  # A build machine behind a TLS-inspecting proxy trusts its CA locally; the chroot's apt and
+  # npm need the same trust (pi-gen's own builds inherit it the same way from the build host).
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    chroot "$root" update-ca-certificates >/dev/null
+  fi
 
-say "the stage's run script, with on_chroot as pi-gen defines it"
-work="$(mktemp -d)"
-bash "$checkout/image/build.sh" --prepare "$work" --ssid "Chroot Check" --psk chroot-check-pass --country DE
-on_chroot() { chroot "$ROOTFS_DIR" /bin/bash -e; }
-export -f on_chroot
-# Run as pi-gen runs it: as an executable, so its `#!/bin/bash -e` stops it at the first failure.
-ROOTFS_DIR="$root" "$work/stage-orchestrator/00-orchestrator/01-run.sh"
-rm -rf "$work"
+  say "the stage's run script, with on_chroot as pi-gen defines it"
+  work="$(mktemp -d)"
+  bash "$checkout/image/build.sh" --prepare "$work" --ssid "Chroot Check" --psk chroot-check-pass --country DE
+  on_chroot() { chroot "$ROOTFS_DIR" /bin/bash -e; }
+  export -f on_chroot
+  # Run as pi-gen runs it: as an executable, so its `#!/bin/bash -e` stops it at the first failure.
+  ROOTFS_DIR="$root" "$work/stage-orchestrator/00-orchestrator/01-run.sh"
+  rm -rf "$work"
+fi
 
 say "verifying the installed result"
 fail() { printf 'chroot install check: FAILED: %s\n' "$*" >&2; exit 1; }
 [ -L "$root/opt/orchestrator/current" ] || fail "no /opt/orchestrator/current link"
-[ -f "$root/etc/systemd/system/multi-user.target.wants/orchestrator.service" ] || fail "the unit is not enabled"
+[ -L "$root/etc/systemd/system/multi-user.target.wants/orchestrator.service" ] || fail "the unit is not enabled"
 [ "$(stat -c %a "$root/etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection")" = 600 ] || fail "the hotspot keyfile is not 0600"
 grep -q '^ssid=Chroot Check$' "$root/etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection" || fail "the hotspot keyfile lacks the SSID"
-addon="$(find "$root/opt/orchestrator/current/node_modules/better-sqlite3" -name better_sqlite3.node -print -quit)"
+# The link is absolute, as it must be on the Pi: resolve it inside the root.
+release="$root$(readlink "$root/opt/orchestrator/current")"
+addon="$(find "$release/node_modules/better-sqlite3" -name better_sqlite3.node -print -quit)"
 [ -n "$addon" ] || fail "better-sqlite3 was not built"
 file "$addon" | grep -q 'ARM aarch64' || fail "better-sqlite3 is not an arm64 build: $(file "$addon")"
 
@@ -97,7 +107,7 @@ chroot "$root" /bin/bash -ec '
   node /opt/orchestrator/current/dist/src/main.js >/tmp/orchestrator-check.log 2>&1 &
   server=$!
   for _ in $(seq 1 120); do
-    if curl -fsS http://127.0.0.1:3999/health; then echo; kill "$server"; wait "$server" || true; exit 0; fi
+    if curl -fs http://127.0.0.1:3999/health; then echo; kill "$server"; wait "$server" || true; exit 0; fi
     sleep 1
   done
   cat /tmp/orchestrator-check.log
