@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { spawnBuiltServer } from '../scripts/lib/built-server.js';
+import { writeGeneratedTokens } from '../scripts/lib/generated-tokens.js';
 import { spawnBareRelay, spawnProfiledOrchestrator } from './lib/bench-servers.js';
 import { formatProfileSummary, summarizeCpuProfile } from './lib/cpu-profile.js';
 import { cpuMs, sampleRss } from './lib/proc.js';
@@ -151,22 +152,7 @@ async function waitForHealth(url: string, startedAt: number, limitMs = 10_000): 
 }
 
 function writeTokensFile(file: string): void {
-  const types = ['Personal', 'Business', 'Technical', 'Party', 'Mention'];
-  const tokens: Record<string, unknown> = {};
-  for (let n = 0; n < TOKENS; n += 1) {
-    const id = `BENCH${String(n).padStart(6, '0')}`;
-    tokens[id] = {
-      SF_RFID: id,
-      SF_ValueRating: (n % 5) + 1,
-      SF_MemoryType: types[n % types.length],
-      SF_Group: '',
-      image: null,
-      audio: null,
-      video: null,
-      processingImage: null,
-    };
-  }
-  writeFileSync(file, JSON.stringify(tokens));
+  writeGeneratedTokens(file, TOKENS, (n) => `BENCH${String(n).padStart(6, '0')}`);
 }
 
 async function startOrchestrator(dir: string, profileDir?: string): Promise<Target> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connectClient } from 'socket.io-client';
@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LoginResponse, PlayerScan, Session, TeamScore, Transaction, type AckResponse } from '../../src/contract/index.js';
 import type { ClientSocket } from '../support/harness.js';
 import { bounded, prng, sleep } from '../support/reliability.js';
+import { writeGeneratedTokens } from '../../scripts/lib/generated-tokens.js';
 import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } from '../../scripts/lib/built-server.js';
 
 /**
@@ -41,22 +42,7 @@ const tokenIdOf = (n: number) => `kt${String(n).padStart(4, '0')}`;
 
 /** A show of TOKEN_COUNT ungrouped tokens, so a team's score is the plain sum of its accepted points. */
 function writeTokensFile(file: string): void {
-  const types = ['Personal', 'Business', 'Technical'] as const;
-  const tokens: Record<string, unknown> = {};
-  for (let n = 0; n < TOKEN_COUNT; n += 1) {
-    const id = tokenIdOf(n);
-    tokens[id] = {
-      SF_RFID: id,
-      SF_ValueRating: (n % 5) + 1,
-      SF_MemoryType: types[n % types.length],
-      SF_Group: '',
-      image: null,
-      audio: null,
-      video: null,
-      processingImage: null,
-    };
-  }
-  writeFileSync(file, JSON.stringify(tokens));
+  writeGeneratedTokens(file, TOKEN_COUNT, tokenIdOf);
 }
 
 /** The built server on the test's data, without mpv: this test is about the store, and an mpv child would outlive each SIGKILLed server. */

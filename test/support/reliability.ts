@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeGeneratedTokens } from '../../scripts/lib/generated-tokens.js';
 
 /** mulberry32: small, fast and reproducible from a 32-bit seed. */
 export function prng(seed: number): () => number {
@@ -74,25 +75,7 @@ export function rssOf(pid: number): number {
 
 export const showTokenId = (n: number) => `rt${String(n).padStart(4, '0')}`;
 
-/**
- * A show of `count` tokens in the ALN format. The first `grouped` tokens form groups of three
- * ("G<k> (x2)"), so scoring includes group bonuses and not only sums.
- */
+/** The reliability suites' show: `count` generated tokens, the first `grouped` in ×2 groups of three. */
 export function writeShowTokens(file: string, count: number, grouped = 0): void {
-  const types = ['Personal', 'Business', 'Technical', 'Mention', 'Party'] as const;
-  const tokens: Record<string, unknown> = {};
-  for (let n = 0; n < count; n += 1) {
-    const id = showTokenId(n);
-    tokens[id] = {
-      SF_RFID: id,
-      SF_ValueRating: (n % 5) + 1,
-      SF_MemoryType: types[n % types.length],
-      SF_Group: n < grouped ? `G${Math.floor(n / 3)} (x2)` : '',
-      image: null,
-      audio: null,
-      video: null,
-      processingImage: null,
-    };
-  }
-  writeFileSync(file, JSON.stringify(tokens));
+  writeGeneratedTokens(file, count, showTokenId, grouped);
 }
