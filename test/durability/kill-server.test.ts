@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LoginResponse, PlayerScan, Session, TeamScore, Transaction, type AckResponse } from '../../src/contract/index.js';
 import type { ClientSocket } from '../support/harness.js';
-import { bounded, prng, sleep } from '../support/reliability.js';
+import { bounded, getJson as getSharedJson, killAll, prng, sleep } from '../support/reliability.js';
 import { writeGeneratedTokens } from '../../scripts/lib/generated-tokens.js';
 import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } from '../../scripts/lib/built-server.js';
 
@@ -61,12 +61,7 @@ async function spawnServer(dir: string, children: ServerProcess[]): Promise<Runn
   return started;
 }
 
-async function getJson(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text);
-}
+const getJson = (url: string, path: string, init: RequestInit = {}) => getSharedJson(url, path, init, STEP_TIMEOUT_MS);
 
 async function exportCurrentSession(url: string): Promise<{ sessionId: string; exported: ExportedSession; state: unknown }> {
   const { token } = LoginResponse.parse(
@@ -131,12 +126,6 @@ let dir: string;
 const children: ServerProcess[] = [];
 const sockets: ClientSocket[] = [];
 
-function killChildren(): void {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-}
-
 beforeAll(() => {
   if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` first (npm test does)`);
   dir = mkdtempSync(join(tmpdir(), 'orchestrator-kill9-'));
@@ -145,11 +134,11 @@ beforeAll(() => {
 
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.disconnect();
-  killChildren();
+  killAll(children);
 });
 
 afterAll(() => {
-  killChildren();
+  killAll(children);
   rmSync(dir, { recursive: true, force: true });
 });
 

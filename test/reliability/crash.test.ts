@@ -19,7 +19,7 @@ import { ScoreBoard } from '../../src/domain/score-board.js';
 import type { TokenCatalog } from '../../src/domain/token-catalog.js';
 import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } from '../../scripts/lib/built-server.js';
 import type { ClientSocket } from '../support/harness.js';
-import { bounded, prng, seedFrom, showTokenId, sleep, writeShowTokens } from '../support/reliability.js';
+import { bounded, getJson as getSharedJson, killAll, prng, seedFrom, showTokenId, sleep, writeShowTokens } from '../support/reliability.js';
 
 /**
  * Crash: the built server (`node dist/src/main.js`) under 200 GM stations is killed with
@@ -58,12 +58,6 @@ let catalog: TokenCatalog;
 const children: ServerProcess[] = [];
 const sockets: ClientSocket[] = [];
 
-function killChildren(): void {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-}
-
 beforeAll(() => {
   if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` first (npm run test:reliability does)`);
   dir = mkdtempSync(join(tmpdir(), 'orchestrator-crash-'));
@@ -73,11 +67,11 @@ beforeAll(() => {
 
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.disconnect();
-  killChildren();
+  killAll(children);
 });
 
 afterAll(() => {
-  killChildren();
+  killAll(children);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -98,12 +92,7 @@ async function spawnServer(): Promise<BuiltServer> {
   return started;
 }
 
-async function getJson(url: string, path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text);
-}
+const getJson = (url: string, path: string, init: RequestInit = {}) => getSharedJson(url, path, init, STEP_TIMEOUT_MS);
 
 async function snapshot(url: string) {
   const { token } = LoginResponse.parse(

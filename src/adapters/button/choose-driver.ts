@@ -36,7 +36,7 @@ export function chooseButtonDriver(settings: ButtonSettings): ButtonChoice {
   return { driver: 'none', why: `${evdev.why}; ${onoff.why}` };
 }
 
-function evdevChoice(settings: ButtonSettings): ButtonChoice & ({ driver: 'evdev' } | { driver: 'none' }) {
+function evdevChoice(settings: ButtonSettings): ButtonChoice {
   const device = settings.device ?? findGpioKeysDevice(settings.hostRoot);
   return device === undefined
     ? { driver: 'none', why: `no gpio-keys input device (${OVERLAY_HINT})` }

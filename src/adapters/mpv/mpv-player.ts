@@ -53,12 +53,15 @@ export class MpvPlayer implements VideoPlayer {
   private readonly listeners: ((status: VideoStatus) => void)[] = [];
   private readonly log: Logger;
   private readonly progressIntervalMs: number;
+  /** The idle screen's QR code and caption: the same for the whole run, drawn once. */
+  private readonly qrEvents: string[];
   private readonly toleranceS: number;
 
   constructor(private readonly options: MpvPlayerOptions) {
     this.log = options.logger.child({ component: 'video' });
     this.progressIntervalMs = options.progressIntervalMs ?? 500;
     this.toleranceS = options.completionToleranceS ?? 0.75;
+    this.qrEvents = options.idleQr ? idleQrEvents(options.idleQr) : [];
     options.process.on('exit', () => this.crashed());
     options.process.on('ready', (ipc) => void this.attach(ipc));
   }
@@ -147,13 +150,7 @@ export class MpvPlayer implements VideoPlayer {
   private showOverlay(): void {
     const events: string[] = [];
     if (this.idleText !== undefined && this.idleText !== '') events.push(`{\\an2\\fs30\\bord2}${assEscape(this.idleText)}`);
-    const qr = this.options.idleQr;
-    if (qr !== undefined) {
-      const drawing = qrAssDrawing(qr.text, QR_PLACEMENT);
-      events.push(...drawing.events);
-      const below = QR_PLACEMENT.y + drawing.side + 10;
-      events.push(`{\\an7\\pos(${QR_PLACEMENT.x},${below})\\fs26\\bord2}${assEscape(qr.caption)}`);
-    }
+    events.push(...this.qrEvents);
     if (events.length === 0) {
       this.hideOverlay();
       return;
@@ -346,6 +343,13 @@ function entryIdOf(data: unknown): number | undefined {
 }
 
 /** Text as literal ASS: braces and backslashes would otherwise be read as markup. */
+/** The QR code with its caption under it, as OSD events. */
+function idleQrEvents(qr: { text: string; caption: string }): string[] {
+  const drawing = qrAssDrawing(qr.text, QR_PLACEMENT);
+  const below = QR_PLACEMENT.y + drawing.side + 10;
+  return [...drawing.events, `{\\an7\\pos(${QR_PLACEMENT.x},${below})\\fs26\\bord2}${assEscape(qr.caption)}`];
+}
+
 export function assEscape(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/[{}]/g, (brace) => `\\${brace}`).replace(/\r?\n/g, '\\N');
 }
