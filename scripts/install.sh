@@ -8,8 +8,11 @@
 #                                               user comes from sysusers.d at first boot and units are
 #                                               enabled by symlink
 #   scripts/install.sh --apply-boot-config FILE only the settings (Wi-Fi, country, button pin, admin
-#                                               password) from FILE; its secrets are then removed from it
+#                                               password, station token) from FILE; its secrets are then
+#                                               removed from it
 # Options: --ssid NAME --psk PASSPHRASE --country CC --button-pin BCM --hostname NAME --source DIR
+#          --station-token TOKEN  what GM stations must present: 8 or more of A-Z a-z 0-9 - . _ ~, or none
+#                                 (open stations); by default the installed one is kept, else a random one
 # Running it again gives the same result (a release of the same version is replaced).
 set -euo pipefail
 
@@ -22,8 +25,14 @@ button_pin=17
 host_name=orchestrator
 source_dir="$(cd "$(dirname "$0")/.." && pwd)"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+# The header comment, from line 2 to the first line of code, is the usage text.
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
+# The token is typed on GM tablets and read from a systemd environment file: plain characters are safe in both.
+check_station_token() { # check_station_token VALUE WHERE
+  local pattern='^[A-Za-z0-9._~-]{8,}$'
+  [ "$1" = none ] || [ "$1" = generate ] || [[ "$1" =~ $pattern ]] || die "$2 must be none or at least 8 characters of A-Z a-z 0-9 - . _ ~"
+}
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +45,7 @@ while [ $# -gt 0 ]; do
     --button-pin) button_pin="${2:?}"; shift 2 ;;
     --hostname) host_name="${2:?}"; shift 2 ;;
     --source) source_dir="${2:?}"; shift 2 ;;
+    --station-token) station_token_option="${2:?--station-token needs a value}"; shift 2 ;;
     -h|--help) usage 0 ;;
     *) usage 1 ;;
   esac
@@ -43,7 +53,10 @@ done
 
 root="${root%/}/"
 configure_only="${configure_only:-no}"
+station_token_option="${station_token_option:-}"
+[ -z "$station_token_option" ] || check_station_token "$station_token_option" --station-token
 admin_password=
+station_token=
 say() { printf '==> %s\n' "$*"; }
 in_root() { printf '%s%s' "$root" "${1#/}"; }
 put() { # put MODE DEST: writes stdin to DEST under the root with MODE
@@ -56,18 +69,24 @@ put() { # put MODE DEST: writes stdin to DEST under the root with MODE
 
 hotspot="/etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection"
 env_file="/etc/orchestrator/orchestrator.env"
-# A password set earlier (first boot, by hand) survives a re-install.
-[ -f "$(in_root "$env_file")" ] && admin_password="$(sed -n 's/^ADMIN_PASSWORD=//p' "$(in_root "$env_file")")"
+# A password or station token set earlier (first boot, by hand, a previous install) survives a re-install.
+if [ -f "$(in_root "$env_file")" ]; then
+  admin_password="$(sed -n 's/^ADMIN_PASSWORD=//p' "$(in_root "$env_file")")"
+  station_token="$(sed -n 's/^STATION_TOKEN=//p' "$(in_root "$env_file")")"
+fi
 if [ "$configure_only" = yes ]; then
   # Settings not in the file keep their installed values.
   [ -f "$(in_root "$hotspot")" ] && {
     ssid="$(sed -n 's/^ssid=//p' "$(in_root "$hotspot")")"
     psk="$(sed -n 's/^psk=//p' "$(in_root "$hotspot")")"
   }
-  while IFS='=' read -r key value; do
-    value="${value%$'\r'}"
+  # Split at the first '=' only (a value may end in '='); a last line without a newline (Notepad) counts.
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%$'\r'}"
+    key="${line%%=*}" value="${line:${#key}+1}"
     case "$key" in
       ADMIN_PASSWORD) admin_password="$value" ;;
+      STATION_TOKEN) check_station_token "$value" "$boot_config: STATION_TOKEN"; station_token="$value" ;;
       WIFI_SSID) ssid="$value" ;;
       WIFI_PSK) psk="$value" ;;
       WIFI_COUNTRY) country="$value" ;;
@@ -78,6 +97,16 @@ if [ "$configure_only" = yes ]; then
     esac
   done <"$boot_config"
   [ -z "$admin_password" ] || [ ${#admin_password} -ge 8 ] || die "ADMIN_PASSWORD must have at least 8 characters"
+fi
+[ -z "$station_token_option" ] || station_token="$station_token_option"
+# Closed by default: a new install gets its own long random token (none, chosen explicitly, opens the
+# stations). An image is flashed onto many cards: each makes its own at first start (generate).
+if [ -z "$station_token" ] && [ "$mode" = image ]; then
+  station_token=generate
+elif [ -z "$station_token" ]; then
+  station_token="$(tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32 || true)"
+  # An empty token would open the stations without anyone choosing to.
+  [ ${#station_token} -eq 32 ] || die "could not read a station token from /dev/urandom"
 fi
 [ -n "$psk" ] || psk="$(tr -dc 'a-km-z2-9' </dev/urandom | head -c 12 || true)"
 [ ${#psk} -ge 8 ] || die "--psk must have at least 8 characters (WPA2)"
@@ -143,6 +172,8 @@ say "configuration"
   echo "RESET_BUTTON_PIN=$button_pin"
   echo "IDLE_TEXT=Wi-Fi {ssid}   ·   GM stations: http://$host_name.local:3000/gm   ·   {session}"
   [ -z "$admin_password" ] || echo "ADMIN_PASSWORD=$admin_password"
+  # GM stations present it when they connect; /admin shows it. none: any device on the Wi-Fi may be a station.
+  echo "STATION_TOKEN=$station_token"
 } | put 0600 "$env_file"
 printf '%s\n' "$host_name" | put 0644 /etc/hostname
 
@@ -237,7 +268,7 @@ EOF
 
 if [ "$configure_only" = yes ]; then
   # The boot partition is readable by anyone holding the card: the secrets leave it.
-  sed -i -E 's/^(ADMIN_PASSWORD|WIFI_PSK)=.*/# \1 applied and removed/' "$boot_config"
+  sed -i -E 's/^(ADMIN_PASSWORD|WIFI_PSK|STATION_TOKEN)=.*/# \1 applied and removed/' "$boot_config"
   say "settings from $boot_config applied"
   exit 0
 fi
@@ -252,4 +283,7 @@ if [ "$mode" = host ]; then
   systemctl restart orchestrator.service
 fi
 
-say "done: Wi-Fi \"$ssid\" (passphrase in /etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection), GM stations open http://$host_name.local:3000/gm"
+# Never the token itself: install output ends up in terminals' scrollback and build logs.
+if [ "$station_token" = none ]; then stations="open to any device on the Wi-Fi (STATION_TOKEN=none)"
+else stations="need the station token shown on http://$host_name.local:3000/admin"; fi
+say "done: Wi-Fi \"$ssid\" (passphrase in /etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection), GM stations open http://$host_name.local:3000/gm and $stations"

@@ -23,12 +23,33 @@ export const ConfigSchema = z.object({
   ADMIN_PASSWORD: text(z.string().min(8, 'must be at least 8 characters').optional()).describe(
     'admin password; unset: one is generated on first start, printed once, and only its hash kept',
   ),
-  STATION_TOKEN: text(z.string().min(8, 'must be at least 8 characters').optional()).describe(
-    'shared secret GM stations must present; unset: stations connect without one',
+  STATION_TOKEN: text(
+    z
+      .string()
+      .trim()
+      .refine((value) => value === 'none' || value === 'generate' || value.length >= 8, 'must be at least 8 characters, `generate` or `none`')
+      .optional(),
+  ).describe(
+    'shared secret GM stations must present; /admin shows it with a QR code that opens /gm with it. `generate`: one is made at first start and kept in DATA_DIR (the image does this, so each card has its own); `none` or unset: stations are open to anyone on the network',
+  ),
+  ALLOWED_HOSTS: text(z.string().max(2000).optional()).describe(
+    "extra host names or addresses, comma-separated, that browsers may use to reach the orchestrator (its own names, addresses, `localhost` and `orchestrator.local`/`.show` always work)",
   ),
   MAX_GM_STATIONS: integer(z.number().int().min(1).max(1000).default(10)).describe('GM stations connected at once'),
   MAX_CONNECTIONS: integer(z.number().int().min(1).max(5000).optional()).describe(
     'station connections open at once, identified or not (admin pages not counted); unset: twice MAX_GM_STATIONS plus 10. One over it gets DEVICE_LIMIT and is closed',
+  ),
+  MAX_CONNECTIONS_PER_ADDRESS: integer(z.number().int().min(1).max(5000).optional()).describe(
+    'TCP connections (HTTP and Socket.IO) one client address may hold open; unset: MAX_GM_STATIONS plus 10',
+  ),
+  MAX_TEAMS: integer(z.number().int().min(1).max(1000).default(50)).describe(
+    'teams in one session; a submission for a new team over it is refused (TEAM_LIMIT)',
+  ),
+  MAX_PLAYER_DEVICES: integer(z.number().int().min(1).max(10_000).default(100)).describe(
+    'player scanners known at once; a new one over it is refused (DEVICE_LIMIT)',
+  ),
+  MAX_VIDEO_QUEUE: integer(z.number().int().min(1).max(1000).default(10)).describe(
+    'clips waiting for the TV (one per player scanner); more are refused (VIDEO_BUSY)',
   ),
   IDENTIFY_TIMEOUT_MS: integer(z.number().int().min(1000).max(300_000).default(10_000)).describe(
     'a station connection that has not sent gm:identify this long after connecting is closed',

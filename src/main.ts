@@ -18,6 +18,9 @@ import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
 import { PiHealth } from './adapters/health/pi-health.js';
 import { SdNotify, systemdNotifyCli } from './adapters/systemd/sd-notify.js';
+import { prepareDataDir } from './adapters/data-dir.js';
+import { osMachineIdentity } from './adapters/machine-identity.js';
+import { stationAccessOf } from './transport/station-access.js';
 
 /** The checkout (or install) folder: relative paths in the configuration start here. */
 const baseDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
   logger.info({ file: config.TOKENS_FILE, tokens: catalog.size }, 'tokens loaded');
   if (missing.length > 0) logger.warn({ mediaDir: config.MEDIA_DIR, missing }, 'videos named by tokens are missing');
 
+  const dataDir = prepareDataDir(config.DATA_DIR);
+  if (!dataDir.tightened) logger.warn({ dataDir: config.DATA_DIR, reason: dataDir.reason }, 'DATA_DIR could not be made private (0700)');
   const store = new SqliteStore(join(config.DATA_DIR, 'orchestrator.db'));
   const adminAuth = await AdminAuth.create({
     settings: store,
@@ -47,6 +52,13 @@ async function main(): Promise<void> {
       process.stdout.write(`\n  Admin password (shown once; set ADMIN_PASSWORD to choose your own): ${password}\n\n`);
     },
   });
+  const stations = stationAccessOf(config.STATION_TOKEN, store);
+  if (stations.open) {
+    logger.warn(
+      { STATION_TOKEN: config.STATION_TOKEN ?? '(unset)' },
+      'GM stations are OPEN: any device on the network can act as a GM station and record transactions. Set STATION_TOKEN (or STATION_TOKEN=generate) to close them',
+    );
+  } else logger.info('GM stations need the station token (shown on /admin)');
   const { video, display } = await startVideoPlayer(config, media, logger);
 
   // The port is known once listening (PORT=0 picks one); the idle text reads it then.
@@ -57,7 +69,15 @@ async function main(): Promise<void> {
     maxStations: config.MAX_GM_STATIONS,
     ...(config.MAX_CONNECTIONS === undefined ? {} : { maxConnections: config.MAX_CONNECTIONS }),
     timing: { identifyTimeoutMs: config.IDENTIFY_TIMEOUT_MS },
-    stationToken: config.STATION_TOKEN,
+    stationToken: stations.open ? undefined : stations.token,
+    machine: osMachineIdentity,
+    allowedHosts: (config.ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim()).filter((host) => host !== ''),
+    limits: {
+      maxTeams: config.MAX_TEAMS,
+      maxPlayerDevices: config.MAX_PLAYER_DEVICES,
+      maxVideoQueue: config.MAX_VIDEO_QUEUE,
+      ...(config.MAX_CONNECTIONS_PER_ADDRESS === undefined ? {} : { maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS }),
+    },
     store,
     catalog,
     video,

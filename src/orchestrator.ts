@@ -19,6 +19,12 @@ import type { AdminAuth } from './transport/admin-auth.js';
 import { createHttpApp } from './transport/http/http-app.js';
 import { Broadcaster, type OrchestratorServer } from './transport/socket/broadcaster.js';
 import { StationGateway } from './transport/socket/station-gateway.js';
+import { defaultOutputGuardLimits, OutputGuard, type OutputGuardLimits } from './transport/socket/output-guard.js';
+import { capConnectionsPerAddress } from './transport/connection-cap.js';
+import { LogOncePer } from './transport/log-once.js';
+import { FailedAttempts } from './transport/failed-attempts.js';
+import { OriginPolicy } from './transport/origin-policy.js';
+import type { MachineIdentity } from './ports/machine-identity.js';
 
 export interface Timing {
   /** How long a disconnected GM station is remembered and its missed events kept. */
@@ -34,6 +40,10 @@ export interface Timing {
   pingTimeoutMs: number;
   /** A connection that has not sent gm:identify this long after connecting is closed (admin ones excepted). */
   identifyTimeoutMs: number;
+  /** An HTTP request whose headers have not all arrived this long after it started is closed. */
+  headersTimeoutMs: number;
+  /** An HTTP request (headers and body) not received in full this long after it started is closed. */
+  requestTimeoutMs: number;
 }
 
 export const defaultTiming: Timing = {
@@ -44,6 +54,24 @@ export const defaultTiming: Timing = {
   pingIntervalMs: 10_000,
   pingTimeoutMs: 20_000,
   identifyTimeoutMs: 10_000,
+  headersTimeoutMs: 5000,
+  requestTimeoutMs: 10_000,
+};
+
+/** Caps on what clients can make the server hold; each refusal is a clear error. */
+export interface Limits extends OutputGuardLimits {
+  maxTeams: number;
+  maxPlayerDevices: number;
+  maxVideoQueue: number;
+  /** TCP connections one client address may hold open; default MAX_GM_STATIONS + 10. */
+  maxConnectionsPerAddress?: number;
+}
+
+export const defaultLimits: Limits = {
+  maxTeams: 50,
+  maxPlayerDevices: 100,
+  maxVideoQueue: 10,
+  ...defaultOutputGuardLimits,
 };
 
 const CLOSE_GRACE_MS = 500;
@@ -79,6 +107,11 @@ export interface OrchestratorDeps {
   logger: Logger;
   clock?: Clock;
   timing?: Partial<Timing>;
+  limits?: Partial<Limits>;
+  /** The machine's names and addresses: requests must name one of them (or ALLOWED_HOSTS). */
+  machine: MachineIdentity;
+  /** ALLOWED_HOSTS: more names browsers may use to reach the orchestrator. */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningOrchestrator {
@@ -96,17 +129,44 @@ export function defaultMaxConnections(maxStations: number): number {
 export async function startOrchestrator(deps: OrchestratorDeps): Promise<RunningOrchestrator> {
   const clock = deps.clock ?? systemClock;
   const timing = { ...defaultTiming, ...deps.timing };
+  const limits = { ...defaultLimits, ...deps.limits };
   const log = deps.logger;
   let ready = false;
+  const maxConnections = deps.maxConnections ?? defaultMaxConnections(deps.maxStations);
 
-  const httpServer = createServer();
+  // Slow or endless requests are cut (Node checks the deadlines every second, not every 30 s).
+  const httpServer = createServer({
+    headersTimeout: timing.headersTimeoutMs,
+    requestTimeout: timing.requestTimeoutMs,
+    connectionsCheckingInterval: 1000,
+  });
   const connections = new Set<NetSocket>();
   httpServer.on('connection', (socket: NetSocket) => {
     connections.add(socket);
     socket.once('close', () => connections.delete(socket));
   });
+  const refusals = new LogOncePer(clock);
+  capConnectionsPerAddress(httpServer, limits.maxConnectionsPerAddress ?? deps.maxStations + 10, (address, open) => {
+    if (refusals.shouldLog(`connections ${address}`)) log.warn({ address, open }, 'connection refused: too many from this address');
+  });
+  const origins = new OriginPolicy(deps.machine, deps.allowedHosts ?? [], clock);
+  // Wrong station tokens, at the handshake and over HTTP alike: 10 a minute per address, 100 in all.
+  const stationTokenFailures = new FailedAttempts({ clock, log, what: 'station token', perAddressPerMinute: 10, totalPerMinute: 100 });
   const io: OrchestratorServer = new Server(httpServer, {
     serveClient: false,
+    // A page from another site open in a GM tablet's browser must not reach the stations'
+    // socket, nor a DNS-rebinding name; clients that are not browsers send no Origin.
+    allowRequest: (req, callback) => {
+      const host = req.headers.host;
+      const origin = req.headers.origin;
+      if (origins.allowsHost(host) && origins.allowsOrigin(origin)) {
+        callback(null, true);
+        return;
+      }
+      const address = req.socket.remoteAddress ?? 'unknown';
+      if (refusals.shouldLog(`origin ${address}`)) log.warn({ address, host, origin }, 'Socket.IO connection refused: not from this orchestrator\'s pages');
+      callback('this origin may not connect', false);
+    },
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     pingInterval: timing.pingIntervalMs,
     pingTimeout: timing.pingTimeoutMs,
@@ -129,7 +189,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
 
   const reconnectQueue = new ReconnectQueue(clock, timing.reconnectWindowMs);
   const broadcaster = new Broadcaster({ io, reconnectQueue, clock, stateUpdateIntervalMs: timing.stateUpdateIntervalMs });
-  const game = new Game({ store: deps.store, catalog: deps.catalog, clock, newId: randomUUID });
+  const game = new Game({ store: deps.store, catalog: deps.catalog, clock, newId: randomUUID, maxTeams: limits.maxTeams });
   const show = new Show({
     game,
     devices: new DeviceRegistry(clock, timing.reconnectWindowMs),
@@ -141,8 +201,10 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
       clock,
       newId: randomUUID,
       busyPolicy: deps.videoBusyPolicy,
+      maxWaiting: limits.maxVideoQueue,
     }),
     notifier: broadcaster,
+    maxPlayerDevices: limits.maxPlayerDevices,
     playerTimeoutMs: timing.playerTimeoutMs,
     ...(deps.idleText ? { idleText: deps.idleText } : {}),
   });
@@ -158,10 +220,29 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
     logger: log,
     stationToken: deps.stationToken,
     maxStations: deps.maxStations,
-    maxConnections: deps.maxConnections ?? defaultMaxConnections(deps.maxStations),
+    maxConnections,
     identifyTimeoutMs: timing.identifyTimeoutMs,
+    identifiesPerAddress: Math.max(10, maxConnections),
+    stationTokenFailures,
   });
-  httpServer.on('request', createHttpApp({ show, adminAuth: deps.adminAuth, clock, logger: log, isReady: () => ready, webDir: deps.webDir }));
+  const outputGuard = new OutputGuard(() => io.sockets.sockets.values(), limits, clock, log.child({ component: 'backpressure' }), (socket) => {
+    (socket.data as { cutReason?: 'error' }).cutReason = 'error';
+  });
+  outputGuard.start();
+  httpServer.on(
+    'request',
+    createHttpApp({
+      show,
+      adminAuth: deps.adminAuth,
+      clock,
+      logger: log,
+      isReady: () => ready,
+      webDir: deps.webDir,
+      origins,
+      stationToken: deps.stationToken,
+      stationTokenFailures,
+    }),
+  );
 
   const health = deps.health;
   let sampling = false;
@@ -207,6 +288,7 @@ export async function startOrchestrator(deps: OrchestratorDeps): Promise<Running
         ready = false;
         clearInterval(sweep);
         clearInterval(healthTimer);
+        outputGuard.stop();
         broadcaster.close();
         const closed = io.close();
         // A peer that stopped reading never completes the WebSocket close handshake: after a

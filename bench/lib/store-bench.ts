@@ -45,7 +45,7 @@ export function benchStore(dir: string, options = { maxCount: 4000, maxMs: 2500,
     let groups = 0;
     start = performance.now();
     while (groups * options.groupSize < options.maxCount && performance.now() - start < options.maxMs) {
-      store.appendTransactions(Array.from({ length: options.groupSize }, transaction));
+      store.appendLog({ transactions: Array.from({ length: options.groupSize }, transaction), playerScans: [] });
       groups += 1;
     }
     const groupMs = performance.now() - start;

@@ -2,8 +2,10 @@ import { z } from 'zod';
 
 /**
  * Error codes of the contract. The first six are the spec's table; the others are additions:
- * RATE_LIMITED (an event over its rate limit), NOT_FOUND (no such HTTP route) and VIDEO_BUSY
- * (a player scan of a video while another one plays).
+ * RATE_LIMITED (an event over its rate limit), NOT_FOUND (no such HTTP route), VIDEO_BUSY
+ * (a player scan of a video while another one plays, or the video queue is full), FORBIDDEN
+ * (a request from a host or origin that is not the orchestrator's own) and TEAM_LIMIT (a
+ * submission for a new team when the session already has MAX_TEAMS teams).
  */
 export const ErrorCode = z.enum([
   'AUTH_REQUIRED',
@@ -15,6 +17,8 @@ export const ErrorCode = z.enum([
   'RATE_LIMITED',
   'NOT_FOUND',
   'VIDEO_BUSY',
+  'FORBIDDEN',
+  'TEAM_LIMIT',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -36,6 +40,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   NOT_FOUND: 404,
   VIDEO_BUSY: 409,
+  FORBIDDEN: 403,
+  TEAM_LIMIT: 409,
 };
 
 /** A failure with a contract code; every transport turns it into its own error reply. */

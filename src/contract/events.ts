@@ -5,10 +5,18 @@ import { DeviceConnection, DeviceId, GameState, Session, TeamId, TokenId, Transa
 
 // ---- client → server payloads -------------------------------------------------------------
 
+/** The per-station secret a station receives when it identifies; it lets a reloaded tab take its station back. */
+export const StationSecret = z.string().min(1).max(128);
+
 export const GmIdentify = z.object({
   stationId: DeviceId,
   version: z.string().trim().min(1).max(32),
   name: z.string().trim().min(1).max(64).optional(),
+  /**
+   * The secret from this station's last `gm:identified`. Needed only to take over a station whose
+   * connection is still alive (a reloaded tab, a second tab); without it that identify is refused.
+   */
+  stationSecret: StationSecret.optional(),
 });
 export type GmIdentify = z.infer<typeof GmIdentify>;
 
@@ -18,7 +26,8 @@ export type StateRequest = z.infer<typeof StateRequest>;
 export const TransactionSubmit = z.object({
   tokenId: TokenId,
   teamId: TeamId,
-  scannerId: DeviceId,
+  /** Always the identified station's id: another value is replaced by it, and it may be left out. */
+  scannerId: DeviceId.optional(),
 });
 export type TransactionSubmit = z.infer<typeof TransactionSubmit>;
 
@@ -42,6 +51,8 @@ export const GmIdentified = z.object({
   success: z.literal(true),
   sessionId: z.string().nullable(),
   state: GameState,
+  /** Keep it: presenting it in `gm:identify` takes this station back while another connection holds it. */
+  stationSecret: StationSecret,
 });
 export type GmIdentified = z.infer<typeof GmIdentified>;
 

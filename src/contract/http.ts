@@ -21,6 +21,10 @@ export const PlayerScanResponse = z.object({
 });
 export type PlayerScanResponse = z.infer<typeof PlayerScanResponse>;
 
+/** GET /api/station-access (admin): whether stations need the token, and the token for the join QR code. */
+export const StationAccessResponse = z.object({ open: z.boolean(), token: z.string().nullable() });
+export type StationAccessResponse = z.infer<typeof StationAccessResponse>;
+
 export const PlayerHeartbeatRequest = z.object({ deviceId: DeviceId });
 
 export const HealthResponse = z.object({ status: z.literal('ok') });

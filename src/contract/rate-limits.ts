@@ -11,4 +11,6 @@ export const contractRateLimits: { readonly all: RateLimit } & Partial<Record<Cl
   'transaction:submit': { count: 10, perMs: 1000 },
   'state:request': { count: 1, perMs: 5000 },
   heartbeat: { count: 1, perMs: 1000 },
+  // Each identify is answered with the whole state (twice: the event and the ack).
+  'gm:identify': { count: 3, perMs: 10_000 },
 };

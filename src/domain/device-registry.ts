@@ -19,11 +19,12 @@ export interface DeviceInfo {
 }
 
 /**
- * The GM stations and player scanners the orchestrator knows. A disconnected device is kept
+ * The GM stations and player scanners the orchestrator knows, each kind in its own id space
+ * (a player scanner can never relist or count as a station). A disconnected device is kept
  * (and listed as disconnected) for `forgetAfterMs`, then forgotten.
  */
 export class DeviceRegistry {
-  private readonly devices = new Map<string, DeviceEntry>();
+  private readonly spaces: Record<DeviceType, Map<string, DeviceEntry>> = { gm: new Map(), player: new Map() };
 
   constructor(
     private readonly clock: Clock,
@@ -33,9 +34,10 @@ export class DeviceRegistry {
   /** Marks a device connected; returns true when it was not connected before. */
   connect(deviceId: string, info: DeviceInfo): boolean {
     const now = this.clock.now();
-    const existing = this.devices.get(deviceId);
+    const space = this.spaces[info.type];
+    const existing = space.get(deviceId);
     const wasConnected = existing?.connected === true;
-    this.devices.set(deviceId, {
+    space.set(deviceId, {
       deviceId,
       type: info.type,
       ...(info.name === undefined ? {} : { name: info.name }),
@@ -47,41 +49,51 @@ export class DeviceRegistry {
     return !wasConnected;
   }
 
-  heartbeat(deviceId: string): void {
-    const device = this.devices.get(deviceId);
+  heartbeat(type: DeviceType, deviceId: string): void {
+    const device = this.spaces[type].get(deviceId);
     if (device) device.lastHeartbeat = this.clock.now();
   }
 
   /** Marks a device disconnected; returns false when it was not connected. */
-  disconnect(deviceId: string): boolean {
-    const device = this.devices.get(deviceId);
+  disconnect(type: DeviceType, deviceId: string): boolean {
+    const device = this.spaces[type].get(deviceId);
     if (!device?.connected) return false;
     device.connected = false;
     device.disconnectedAt = this.clock.now();
     return true;
   }
 
-  isConnected(deviceId: string): boolean {
-    return this.devices.get(deviceId)?.connected === true;
+  isConnected(type: DeviceType, deviceId: string): boolean {
+    return this.spaces[type].get(deviceId)?.connected === true;
+  }
+
+  /** Whether a device of this kind is connected or still remembered. */
+  knows(type: DeviceType, deviceId: string): boolean {
+    this.forgetExpired();
+    return this.spaces[type].has(deviceId);
+  }
+
+  /** Devices of this kind connected or still remembered. */
+  count(type: DeviceType): number {
+    this.forgetExpired();
+    return this.spaces[type].size;
   }
 
   /** Connected devices whose last sign of life is older than `timeoutMs`. */
   silentSince(type: DeviceType, timeoutMs: number): string[] {
     const cutoff = this.clock.now() - timeoutMs;
-    return [...this.devices.values()]
-      .filter((d) => d.type === type && d.connected && d.lastHeartbeat <= cutoff)
-      .map((d) => d.deviceId);
+    return [...this.spaces[type].values()].filter((d) => d.connected && d.lastHeartbeat <= cutoff).map((d) => d.deviceId);
   }
 
   connectedCount(type: DeviceType): number {
     let count = 0;
-    for (const device of this.devices.values()) if (device.type === type && device.connected) count += 1;
+    for (const device of this.spaces[type].values()) if (device.connected) count += 1;
     return count;
   }
 
   list(): DeviceConnection[] {
     this.forgetExpired();
-    return [...this.devices.values()].map((d) => ({
+    return [...this.spaces.gm.values(), ...this.spaces.player.values()].map((d) => ({
       deviceId: d.deviceId,
       type: d.type,
       ...(d.name === undefined ? {} : { name: d.name }),
@@ -94,8 +106,10 @@ export class DeviceRegistry {
 
   private forgetExpired(): void {
     const cutoff = this.clock.now() - this.forgetAfterMs;
-    for (const [id, device] of this.devices) {
-      if (!device.connected && (device.disconnectedAt ?? 0) <= cutoff) this.devices.delete(id);
+    for (const space of Object.values(this.spaces)) {
+      for (const [id, device] of space) {
+        if (!device.connected && (device.disconnectedAt ?? 0) <= cutoff) space.delete(id);
+      }
     }
   }
 }

@@ -25,7 +25,14 @@ export interface GameDeps {
   catalog: TokenCatalog;
   clock: Clock;
   newId: () => string;
+  /** Teams in one session; a submission naming a new team beyond it is refused (TEAM_LIMIT). */
+  maxTeams?: number;
 }
+
+/** A GM's submission as the game judges it: the scanner is the identified station. */
+export type Submission = TransactionSubmit & { scannerId: string };
+
+export const DEFAULT_MAX_TEAMS = 50;
 
 export interface SessionArchive {
   session: Session;
@@ -57,6 +64,8 @@ export class Game {
   private recent: Transaction[] = [];
   /** Judged and in memory, not yet committed: see stage. */
   private readonly staged: Transaction[] = [];
+  /** Player scans waiting for the same group commit. */
+  private readonly stagedScans: PlayerScan[] = [];
   /** What lastUpdate was before the staged transactions, for a failed commit to restore. */
   private lastUpdateBeforeStaging = '';
   private counts = { transactions: 0, accepted: 0, playerScans: 0 };
@@ -119,22 +128,23 @@ export class Game {
   }
 
   /** Judges a submission and commits it at once (see stage and commitStaged for groups). */
-  submit(input: TransactionSubmit): SubmitOutcome {
+  submit(input: Submission): SubmitOutcome {
     const outcome = this.stage(input);
     this.commitStaged();
     return outcome;
   }
 
   /**
-   * Makes the staged transactions durable in one store commit and returns them. When the
-   * store fails, the game is reloaded from what it holds and the error is rethrown: the
-   * staged transactions are gone from memory as they are from the disk.
+   * Makes the staged transactions and player scans durable in one store commit and returns
+   * the transactions. When the store fails, the game is reloaded from what it holds and the
+   * error is rethrown: the staged entries are gone from memory as they are from the disk.
    */
   commitStaged(): Transaction[] {
     const batch = this.staged.splice(0);
-    if (batch.length === 0) return batch;
+    const playerScans = this.stagedScans.splice(0);
+    if (batch.length === 0 && playerScans.length === 0) return batch;
     try {
-      this.deps.store.appendTransactions(batch);
+      this.deps.store.appendLog({ transactions: batch, playerScans });
     } catch (error) {
       this.load(this.current);
       this.lastUpdate = this.lastUpdateBeforeStaging;
@@ -148,13 +158,19 @@ export class Game {
    * it must not be acknowledged before commitStaged. A resubmission is answered with the
    * original transaction.
    */
-  stage(input: TransactionSubmit): SubmitOutcome {
+  stage(input: Submission): SubmitOutcome {
     const session = this.requireSession();
     const token = this.deps.catalog.get(input.tokenId);
     const tokenKey = TokenCatalog.keyOf(input.tokenId);
     const submissionKey = `${input.scannerId}\u0000${tokenKey}\u0000${input.teamId}`;
     const earlier = this.submissions.get(submissionKey);
     if (earlier) return { transaction: earlier, fresh: false };
+    const maxTeams = this.deps.maxTeams ?? DEFAULT_MAX_TEAMS;
+    if (!this.board.hasTeam(input.teamId) && this.board.teamCount() >= maxTeams) {
+      throw new AppError('TEAM_LIMIT', `this session already has ${maxTeams} teams: choose one of them`, {
+        details: [{ field: 'teamId', message: `at most ${maxTeams} teams per session` }],
+      });
+    }
 
     const base = {
       id: this.deps.newId(),
@@ -181,8 +197,11 @@ export class Game {
     return { transaction, fresh: true };
   }
 
-  /** A player scanner's scan: logged (no points) and answered with whether it has a video. */
-  recordPlayerScan(tokenId: string, deviceId: string): PlayerScan {
+  /**
+   * A player scanner's scan (no points), staged for the next group commit like a transaction:
+   * it must not be answered before commitStaged.
+   */
+  stagePlayerScan(tokenId: string, deviceId: string): PlayerScan {
     const token = this.deps.catalog.get(tokenId);
     if (!token) throw new AppError('INVALID_DATA', 'unknown token', { httpStatus: 404, details: { tokenId } });
     const scan: PlayerScan = {
@@ -192,7 +211,7 @@ export class Game {
       timestamp: this.nowIso(),
       video: token.video !== undefined,
     };
-    this.deps.store.appendPlayerScan(scan);
+    this.stagedScans.push(scan);
     if (this.current) this.counts.playerScans += 1;
     return scan;
   }

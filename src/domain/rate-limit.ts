@@ -19,13 +19,18 @@ export class TokenBucket {
   }
 
   tryTake(): boolean {
+    if (!this.has()) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Whether a token is there, without taking it. */
+  has(): boolean {
     const now = this.clock.now();
     const elapsed = Math.max(0, now - this.updatedAt);
     this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.capacity) / this.perMs);
     this.updatedAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
   }
 }
 
@@ -70,6 +75,15 @@ export class KeyedRateLimiter {
   ) {}
 
   allow(key: string): boolean {
+    return this.bucketOf(key).tryTake();
+  }
+
+  /** Whether `key` has a token left, without taking it. */
+  has(key: string): boolean {
+    return this.buckets.get(key)?.has() ?? true;
+  }
+
+  private bucketOf(key: string): TokenBucket {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       if (this.buckets.size >= this.maxKeys) {
@@ -79,6 +93,6 @@ export class KeyedRateLimiter {
       bucket = new TokenBucket(this.limit.count, this.limit.perMs, this.clock);
       this.buckets.set(key, bucket);
     }
-    return bucket.tryTake();
+    return bucket;
   }
 }

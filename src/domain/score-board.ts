@@ -24,11 +24,18 @@ export class ScoreBoard {
     return board;
   }
 
-  /** Counts a transaction: accepted ones score, others only make their team appear. */
+  /**
+   * Counts a transaction. A team appears with its first accepted transaction: a duplicate or
+   * rejected scan never creates one (it only touches an existing team's lastUpdate).
+   */
   apply(transaction: Transaction): void {
+    if (transaction.status !== 'accepted') {
+      const existing = this.teams.get(transaction.teamId);
+      if (existing) existing.lastUpdate = transaction.timestamp;
+      return;
+    }
     const tally = this.tallyOf(transaction.teamId, transaction.timestamp);
     tally.lastUpdate = transaction.timestamp;
-    if (transaction.status !== 'accepted') return;
     const token = this.catalog.get(transaction.tokenId);
     const key = TokenCatalog.keyOf(transaction.tokenId);
     tally.tokens.add(key);
@@ -40,6 +47,14 @@ export class ScoreBoard {
       tally.completedGroups.push(group.name);
       tally.bonusPoints += group.bonus;
     }
+  }
+
+  hasTeam(teamId: string): boolean {
+    return this.teams.has(teamId);
+  }
+
+  teamCount(): number {
+    return this.teams.size;
   }
 
   scores(): TeamScore[] {

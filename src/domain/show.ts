@@ -7,7 +7,6 @@ import type {
   SessionStatus,
   SyncFull,
   Transaction,
-  TransactionSubmit,
   VideoStatus,
 } from '../contract/index.js';
 import { AppError, type HealthSample, type ResetSource, type StatusResponse, type VideoControl, type VideoOverview } from '../contract/index.js';
@@ -15,7 +14,7 @@ export type { ResetSource } from '../contract/index.js';
 import type { ShowNotifier } from '../ports/notifier.js';
 import type { VideoPlayer } from '../ports/video-player.js';
 import { DeviceRegistry, type DeviceInfo } from './device-registry.js';
-import type { Game, SessionArchive, SubmitOutcome } from './game.js';
+import type { Game, SessionArchive, Submission, SubmitOutcome } from './game.js';
 import type { VideoQueue } from './video-queue.js';
 
 
@@ -34,12 +33,16 @@ export interface ShowDeps {
    * default setImmediate (after the socket reads of this event-loop turn).
    */
   deferCommit?: (commit: () => void) => void;
+  /** Player scanners known at once (connected, or disconnected and not yet forgotten). */
+  maxPlayerDevices?: number;
 }
 
-interface WaitingSubmission {
-  outcome: SubmitOutcome;
-  resolve: (outcome: SubmitOutcome) => void;
-  reject: (error: unknown) => void;
+export const DEFAULT_MAX_PLAYER_DEVICES = 100;
+
+/** A staged submission or player scan waiting for its group commit. */
+interface WaitingForCommit {
+  committed: () => void;
+  failed: (error: unknown) => void;
 }
 
 /**
@@ -53,7 +56,7 @@ export class Show {
   private readonly playerTimeoutMs: number;
   private readonly currentState = () => this.state();
   private health: HealthSample | undefined;
-  private readonly waiting: WaitingSubmission[] = [];
+  private readonly waiting: WaitingForCommit[] = [];
   private commitScheduled = false;
 
   constructor(private readonly deps: ShowDeps) {
@@ -93,17 +96,22 @@ export class Show {
    * once durable: the submissions that arrive in one event-loop turn share one commit, then
    * are broadcast, then answered. A failed commit rejects every one of them.
    */
-  submitTransaction(input: TransactionSubmit): Promise<SubmitOutcome> {
+  submitTransaction(input: Submission): Promise<SubmitOutcome> {
     const outcome = this.game.stage(input);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ outcome, resolve, reject });
+    return this.afterCommit().then(() => outcome);
+  }
+
+  /** Resolves once what was staged so far is durable (the next group commit). */
+  private afterCommit(): Promise<void> {
+    return new Promise((committed, failed) => {
+      this.waiting.push({ committed, failed });
       if (this.commitScheduled) return;
       this.commitScheduled = true;
       (this.deps.deferCommit ?? setImmediate)(() => this.commitSubmissions());
     });
   }
 
-  /** The group commit of the waiting submissions; other changes to the game run it first. */
+  /** The group commit of the waiting submissions and scans; other changes to the game run it first. */
   commitSubmissions(): void {
     this.commitScheduled = false;
     const waiting = this.waiting.splice(0);
@@ -112,14 +120,14 @@ export class Show {
     try {
       committed = this.game.commitStaged();
     } catch (error) {
-      for (const submission of waiting) submission.reject(error);
+      for (const entry of waiting) entry.failed(error);
       // Stations may have seen the staged transactions in a state read meanwhile.
       this.notifier.stateChanged(this.currentState);
       return;
     }
     for (const transaction of committed) this.notifier.transactionRecorded(transaction);
     if (committed.length > 0) this.notifier.stateChanged(this.currentState);
-    for (const submission of waiting) submission.resolve(submission.outcome);
+    for (const entry of waiting) entry.committed();
   }
 
   sessions(): Session[] {
@@ -173,12 +181,14 @@ export class Show {
   }
 
   /**
-   * A player scanner's scan: logged, and a video token's clip is played (each scan plays it
-   * again). While another clip plays the busy policy may refuse it with VIDEO_BUSY.
+   * A player scanner's scan: logged (in the next group commit, like transactions), then a
+   * video token's clip is played (each scan plays it again). While another clip plays the
+   * busy policy may refuse it with VIDEO_BUSY; the scan stays logged.
    */
-  playerScan(tokenId: string, deviceId: string, ipAddress?: string): PlayerScan {
-    this.deviceSeen(deviceId, { type: 'player', ipAddress });
-    const scan = this.game.recordPlayerScan(tokenId, deviceId);
+  async playerScan(tokenId: string, deviceId: string, ipAddress?: string): Promise<PlayerScan> {
+    this.playerSeen(deviceId, ipAddress);
+    const scan = this.game.stagePlayerScan(tokenId, deviceId);
+    await this.afterCommit();
     const video = this.game.catalog.get(tokenId)?.video;
     if (video !== undefined) this.deps.videoQueue.requestFromScan(scan.tokenId, video, `player:${deviceId}`);
     return scan;
@@ -219,7 +229,7 @@ export class Show {
   }
 
   playerHeartbeat(deviceId: string, ipAddress?: string): void {
-    this.deviceSeen(deviceId, { type: 'player', ipAddress });
+    this.playerSeen(deviceId, ipAddress);
   }
 
   /** A GM station identified; returns true when it was not already connected. */
@@ -230,11 +240,11 @@ export class Show {
   }
 
   stationHeartbeat(stationId: string): void {
-    this.devices.heartbeat(stationId);
+    this.devices.heartbeat('gm', stationId);
   }
 
   stationDisconnected(stationId: string, reason: DisconnectReason): void {
-    if (this.devices.disconnect(stationId)) this.notifier.deviceDisconnected(stationId, reason);
+    if (this.devices.disconnect('gm', stationId)) this.notifier.deviceDisconnected(stationId, reason, 'gm');
   }
 
   connectedStations(): number {
@@ -248,8 +258,8 @@ export class Show {
   /** Reports player scanners that went silent; called on an interval by the composition root. */
   expireSilentPlayers(): void {
     for (const deviceId of this.devices.silentSince('player', this.playerTimeoutMs)) {
-      this.devices.disconnect(deviceId);
-      this.notifier.deviceDisconnected(deviceId, 'timeout');
+      this.devices.disconnect('player', deviceId);
+      this.notifier.deviceDisconnected(deviceId, 'timeout', 'player');
     }
   }
 
@@ -286,9 +296,23 @@ export class Show {
     if (this.deps.idleText) this.deps.video.setIdleText(this.deps.idleText(this.game.session));
   }
 
-  private deviceSeen(deviceId: string, info: DeviceInfo): void {
-    if (this.devices.connect(deviceId, info)) {
-      this.notifier.deviceConnected({ deviceId, type: info.type, ...definedInfo(info) });
+  /**
+   * A player scanner's sign of life. Player ids live apart from GM stations' (an id a station
+   * uses is refused, so a player cannot relist a station), and at most maxPlayerDevices are
+   * known at once, so no flood of invented ids can grow the device list.
+   */
+  private playerSeen(deviceId: string, ipAddress: string | undefined): void {
+    if (this.devices.knows('gm', deviceId)) {
+      throw new AppError('INVALID_DATA', `${deviceId} is a GM station's id: a player scanner needs its own`, {
+        details: [{ field: 'deviceId', message: 'used by a GM station' }],
+      });
+    }
+    const max = this.deps.maxPlayerDevices ?? DEFAULT_MAX_PLAYER_DEVICES;
+    if (!this.devices.knows('player', deviceId) && this.devices.count('player') >= max) {
+      throw new AppError('DEVICE_LIMIT', `at most ${max} player scanners may be connected`);
+    }
+    if (this.devices.connect(deviceId, { type: 'player', ipAddress })) {
+      this.notifier.deviceConnected({ deviceId, type: 'player', ...definedInfo({ ipAddress }) });
     }
   }
 

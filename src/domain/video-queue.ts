@@ -14,9 +14,12 @@ export interface VideoQueueDeps {
   newId: () => string;
   /** What a player scan of a video does while another one plays. */
   busyPolicy: BusyPolicy;
+  /** Clips waiting at most (the one playing not counted); more are refused with VIDEO_BUSY. */
+  maxWaiting?: number;
 }
 
 export const VIDEO_BUSY_MESSAGE = 'Memory processing, try again';
+export const DEFAULT_MAX_VIDEO_QUEUE = 10;
 
 /**
  * One clip on the TV at a time. Requests wait in order; each item is stored as it changes,
@@ -28,27 +31,46 @@ export class VideoQueue {
   private waiting: VideoItem[] = [];
   private status: VideoStatus = { status: 'idle' };
 
-  constructor(private readonly deps: VideoQueueDeps) {}
+  private readonly maxWaiting: number;
 
-  /** Picks up what a previous run left: interrupted items fail, queued ones play. */
+  constructor(private readonly deps: VideoQueueDeps) {
+    this.maxWaiting = deps.maxWaiting ?? DEFAULT_MAX_VIDEO_QUEUE;
+  }
+
+  /**
+   * Picks up what a previous run left: interrupted items fail, queued ones play, and what
+   * lies beyond the queue's cap (left by an older version) is dropped, not played hours late.
+   */
   restore(): void {
     for (const item of this.deps.store.unfinishedVideoItems()) {
       if (item.status === 'playing') this.end(item, 'failed', 'interrupted: the orchestrator restarted during playback');
+      else if (this.waiting.length >= this.maxWaiting) this.end(item, 'stopped', `dropped at start: the queue holds ${this.maxWaiting} clips`);
       else this.waiting.push(item);
     }
     this.playNext();
   }
 
-  /** A player scanned a video token: plays it, queues it, or refuses it while busy (409). */
+  /**
+   * A player scanned a video token: plays it, queues it, or refuses it while busy (409). A
+   * scanner has at most one clip waiting, so no one device can fill the queue.
+   */
   requestFromScan(tokenId: string, video: string, requestedBy: string): VideoItem {
     if (this.current && this.deps.busyPolicy === 'reject') {
       throw new AppError('VIDEO_BUSY', VIDEO_BUSY_MESSAGE, { extra: { status: 'rejected' } });
     }
+    if (this.waiting.some((item) => item.requestedBy === requestedBy)) {
+      throw new AppError('VIDEO_BUSY', 'this scanner already has a clip waiting for the TV', { extra: { status: 'rejected' } });
+    }
     return this.enqueue(tokenId, video, requestedBy);
   }
 
-  /** An admin asked for a clip: never refused, it waits its turn. */
+  /** An admin asked for a clip: it waits its turn, unless the queue is full. */
   enqueue(tokenId: string, video: string, requestedBy: string): VideoItem {
+    if (this.current && this.waiting.length >= this.maxWaiting) {
+      throw new AppError('VIDEO_BUSY', `the video queue is full (${this.maxWaiting} clips waiting): try again later`, {
+        extra: { status: 'rejected' },
+      });
+    }
     this.deps.media.resolve(video); // refuse a path outside the media folder before storing it
     const item: VideoItem = {
       id: this.deps.newId(),

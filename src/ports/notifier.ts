@@ -1,4 +1,4 @@
-import type { DeviceConnected, DisconnectReason, GameState, SyncFull, Transaction, VideoStatus } from '../contract/index.js';
+import type { DeviceConnected, DeviceType, DisconnectReason, GameState, SyncFull, Transaction, VideoStatus } from '../contract/index.js';
 
 export type SessionChange = 'started' | 'status' | 'reset';
 
@@ -10,6 +10,6 @@ export interface ShowNotifier {
   /** The session started, changed status or was reset; `sync` is the full state after it. */
   sessionChanged(sync: SyncFull, previousSessionId: string | undefined, change: SessionChange): void;
   deviceConnected(device: DeviceConnected): void;
-  deviceDisconnected(deviceId: string, reason: DisconnectReason): void;
+  deviceDisconnected(deviceId: string, reason: DisconnectReason, type: DeviceType): void;
   videoStatus(status: VideoStatus): void;
 }

@@ -3,9 +3,14 @@ import type { PlayerScan, Session, Transaction, VideoItem } from '../contract/in
 /** A session as stored; the counts of `Session` are derived from the logs. */
 export type SessionRecord = Omit<Session, 'transactionCount' | 'acceptedCount' | 'playerScanCount'>;
 
+export interface LogBatch {
+  transactions: readonly Transaction[];
+  playerScans: readonly PlayerScan[];
+}
+
 /**
  * The durable game log. Every write returns only once it is durable: the caller
- * acknowledges a transaction to a client only after `appendTransactions` returned.
+ * acknowledges a transaction or a player scan to a client only after `appendLog` returned.
  */
 export interface GameStore {
   /** The newest session that is not completed, if any. */
@@ -13,11 +18,13 @@ export interface GameStore {
   /** Completes `ended` (when given) and inserts `started`, atomically. */
   switchSession(ended: SessionRecord | undefined, started: SessionRecord): void;
   updateSession(session: SessionRecord): void;
-  /** Appends the transactions in one commit (group commit): all are durable, or none is written. */
-  appendTransactions(transactions: readonly Transaction[]): void;
+  /**
+   * Appends the transactions and player scans of one group commit in one store transaction:
+   * all are durable when it returns, or none is written.
+   */
+  appendLog(batch: LogBatch): void;
   /** A session's transactions in commit order. */
   transactions(sessionId: string): Transaction[];
-  appendPlayerScan(scan: PlayerScan): void;
   playerScans(sessionId: string): PlayerScan[];
   sessions(): Session[];
   session(id: string): Session | undefined;

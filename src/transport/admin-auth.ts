@@ -44,23 +44,33 @@ export class AdminAuth {
     private readonly tokenLifetimeMs: number,
   ) {}
 
+  /**
+   * The stored hash is kept while ADMIN_PASSWORD still matches it. A new password (or a
+   * generated one) is stored with a new token signing key, so every admin token issued under
+   * the old password stops working: changing the password is how staff lock out a leaked login.
+   */
   static async create(options: AdminAuthOptions): Promise<AdminAuth> {
     const { settings } = options;
+    const stored = settings.getSetting(PASSWORD_HASH_KEY);
     let passwordHash: string;
+    let changed = false;
     if (options.password !== undefined) {
-      passwordHash = await hashPassword(options.password);
-    } else {
-      const stored = settings.getSetting(PASSWORD_HASH_KEY);
-      if (stored) passwordHash = stored;
+      if (stored !== undefined && (await verifyPassword(options.password, stored))) passwordHash = stored;
       else {
-        const generated = randomBytes(9).toString('base64url');
-        passwordHash = await hashPassword(generated);
-        settings.setSetting(PASSWORD_HASH_KEY, passwordHash);
-        options.announceGeneratedPassword(generated);
+        passwordHash = await hashPassword(options.password);
+        changed = true;
       }
+    } else if (stored !== undefined) {
+      passwordHash = stored;
+    } else {
+      const generated = randomBytes(9).toString('base64url');
+      passwordHash = await hashPassword(generated);
+      changed = true;
+      options.announceGeneratedPassword(generated);
     }
     let tokenKey = settings.getSetting(TOKEN_KEY_KEY);
-    if (!tokenKey) {
+    if (changed) settings.setSetting(PASSWORD_HASH_KEY, passwordHash);
+    if (!tokenKey || changed) {
       tokenKey = randomBytes(32).toString('base64');
       settings.setSetting(TOKEN_KEY_KEY, tokenKey);
     }
@@ -81,12 +91,18 @@ export class AdminAuth {
     return { token, expiresAt: new Date(Math.floor(expires / 1000) * 1000).toISOString() };
   }
 
-  async verifyToken(token: string): Promise<boolean> {
+  /** The token's expiry (ms since the epoch) when it is a valid admin token; undefined otherwise. */
+  async verifyToken(token: string, now = Date.now()): Promise<{ expiresAt: number } | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.tokenKey, { algorithms: ['HS256'] });
-      return payload.role === 'admin';
+      const { payload } = await jwtVerify(token, this.tokenKey, {
+        algorithms: ['HS256'],
+        requiredClaims: ['exp'],
+        currentDate: new Date(now),
+      });
+      if (payload.role !== 'admin' || payload.exp === undefined) return undefined;
+      return { expiresAt: payload.exp * 1000 };
     } catch {
-      return false;
+      return undefined;
     }
   }
 

@@ -198,9 +198,9 @@ describe('SqliteStore transactions', () => {
     const store = openStore();
     store.switchSession(undefined, session('s1', 0));
     const group = [transaction('g1', 's1'), transaction('g2', 's1', { tokenId: 'tok002' }), transaction('g3', 's1', { tokenId: 'tok003' })];
-    store.appendTransactions(group);
+    store.appendLog({ transactions: group, playerScans: [] });
     expect(store.transactions('s1')).toEqual(group);
-    expect(() => store.appendTransactions([transaction('g4', 's1'), transaction('g1', 's1')])).toThrow();
+    expect(() => store.appendLog({ transactions: [transaction('g4', 's1'), transaction('g1', 's1')], playerScans: [] })).toThrow();
     expect(store.transactions('s1')).toEqual(group);
   });
 

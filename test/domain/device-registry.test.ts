@@ -11,7 +11,7 @@ describe('DeviceRegistry', () => {
     const clock = manualClock();
     const devices = new DeviceRegistry(clock);
     expect(devices.connect('GM_A', { type: 'gm', name: 'Bar', ipAddress: '10.0.0.5' })).toBe(true);
-    expect(devices.isConnected('GM_A')).toBe(true);
+    expect(devices.isConnected('gm', 'GM_A')).toBe(true);
     expect(devices.list()).toEqual([
       {
         deviceId: 'GM_A',
@@ -47,10 +47,10 @@ describe('DeviceRegistry', () => {
     const clock = manualClock();
     const devices = new DeviceRegistry(clock);
     devices.connect('GM_A', { type: 'gm' });
-    expect(devices.disconnect('GM_A')).toBe(true);
-    expect(devices.disconnect('GM_A')).toBe(false);
-    expect(devices.disconnect('never-seen')).toBe(false);
-    expect(devices.isConnected('GM_A')).toBe(false);
+    expect(devices.disconnect('gm', 'GM_A')).toBe(true);
+    expect(devices.disconnect('gm', 'GM_A')).toBe(false);
+    expect(devices.disconnect('gm', 'never-seen')).toBe(false);
+    expect(devices.isConnected('gm', 'GM_A')).toBe(false);
     expect(devices.list()).toMatchObject([{ deviceId: 'GM_A', connectionStatus: 'disconnected' }]);
   });
 
@@ -58,7 +58,7 @@ describe('DeviceRegistry', () => {
     const clock = manualClock();
     const devices = new DeviceRegistry(clock);
     devices.connect('GM_A', { type: 'gm' });
-    devices.disconnect('GM_A');
+    devices.disconnect('gm', 'GM_A');
     clock.advance(5000);
     expect(devices.connect('GM_A', { type: 'gm' })).toBe(true);
     expect(devices.list()).toMatchObject([{ connectionStatus: 'connected', connectionTime: '2025-01-01T20:00:05.000Z' }]);
@@ -69,7 +69,7 @@ describe('DeviceRegistry', () => {
     devices.connect('GM_A', { type: 'gm' });
     devices.connect('GM_B', { type: 'gm' });
     devices.connect('player-1', { type: 'player' });
-    devices.disconnect('GM_B');
+    devices.disconnect('gm', 'GM_B');
     expect(devices.connectedCount('gm')).toBe(1);
     expect(devices.connectedCount('player')).toBe(1);
   });
@@ -79,8 +79,8 @@ describe('DeviceRegistry', () => {
     const devices = new DeviceRegistry(clock);
     devices.connect('GM_A', { type: 'gm' });
     clock.advance(7000);
-    devices.heartbeat('GM_A');
-    devices.heartbeat('ghost');
+    devices.heartbeat('gm', 'GM_A');
+    devices.heartbeat('player', 'ghost');
     expect(devices.list()).toMatchObject([{ deviceId: 'GM_A', lastHeartbeat: '2025-01-01T20:00:07.000Z' }]);
   });
 
@@ -92,8 +92,8 @@ describe('DeviceRegistry', () => {
     devices.connect('player-3', { type: 'player' });
     devices.connect('GM_A', { type: 'gm' });
     clock.advance(20_000);
-    devices.heartbeat('player-2');
-    devices.disconnect('player-3');
+    devices.heartbeat('player', 'player-2');
+    devices.disconnect('player', 'player-3');
     clock.advance(9_999);
     expect(devices.silentSince('player', 30_000)).toEqual([]);
     clock.advance(1);
@@ -108,19 +108,43 @@ describe('DeviceRegistry', () => {
     const devices = new DeviceRegistry(clock, 30_000);
     devices.connect('GM_A', { type: 'gm' });
     devices.connect('GM_B', { type: 'gm' });
-    devices.disconnect('GM_A');
+    devices.disconnect('gm', 'GM_A');
     clock.advance(29_999);
     expect(devices.list().map((d) => d.deviceId)).toEqual(['GM_A', 'GM_B']);
     clock.advance(1);
     expect(devices.list().map((d) => d.deviceId)).toEqual(['GM_B']);
-    expect(devices.isConnected('GM_A')).toBe(false);
+    expect(devices.isConnected('gm', 'GM_A')).toBe(false);
+  });
+
+  it('keeps GM stations and player scanners in separate id spaces', () => {
+    const devices = new DeviceRegistry(manualClock());
+    devices.connect('GM_A', { type: 'gm' });
+    expect(devices.knows('gm', 'GM_A')).toBe(true);
+    expect(devices.knows('player', 'GM_A')).toBe(false);
+    devices.connect('GM_A', { type: 'player' });
+    // A player with a station's id neither relists the station nor takes its place in the count.
+    expect(devices.connectedCount('gm')).toBe(1);
+    expect(devices.count('player')).toBe(1);
+    expect(devices.list().map((d) => `${d.type}:${d.deviceId}`)).toEqual(['gm:GM_A', 'player:GM_A']);
+  });
+
+  it('counts the devices of a type it still remembers, forgetting expired ones', () => {
+    const clock = manualClock();
+    const devices = new DeviceRegistry(clock, 30_000);
+    devices.connect('player-1', { type: 'player' });
+    devices.connect('player-2', { type: 'player' });
+    devices.disconnect('player', 'player-1');
+    expect(devices.count('player')).toBe(2);
+    clock.advance(30_000);
+    expect(devices.count('player')).toBe(1);
+    expect(devices.knows('player', 'player-1')).toBe(false);
   });
 
   it('does not forget a device that reconnected within the window', () => {
     const clock = manualClock();
     const devices = new DeviceRegistry(clock, 30_000);
     devices.connect('GM_A', { type: 'gm' });
-    devices.disconnect('GM_A');
+    devices.disconnect('gm', 'GM_A');
     clock.advance(10_000);
     devices.connect('GM_A', { type: 'gm' });
     clock.advance(60_000);

@@ -8,7 +8,7 @@ import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { AppError, type PlayerScan, type Session, type Transaction } from '../../src/contract/index.js';
 import { Game, PAUSED_REASON, UNKNOWN_TOKEN_REASON } from '../../src/domain/game.js';
 import { defaultScoringRules } from '../../src/domain/scoring.js';
-import type { GameStore, SessionRecord } from '../../src/ports/store.js';
+import type { GameStore, LogBatch, SessionRecord } from '../../src/ports/store.js';
 import { caught } from '../support/caught.js';
 import { StoreFiles } from '../support/store-files.js';
 
@@ -34,16 +34,12 @@ class FailingStore implements GameStore {
     this.guard();
     this.inner.updateSession(session);
   }
-  appendTransactions(transactions: readonly Transaction[]): void {
+  appendLog(batch: LogBatch): void {
     this.guard();
-    this.inner.appendTransactions(transactions);
+    this.inner.appendLog(batch);
   }
   transactions(sessionId: string): Transaction[] {
     return this.inner.transactions(sessionId);
-  }
-  appendPlayerScan(scan: PlayerScan): void {
-    this.guard();
-    this.inner.appendPlayerScan(scan);
   }
   playerScans(sessionId: string): PlayerScan[] {
     return this.inner.playerScans(sessionId);
@@ -54,6 +50,13 @@ class FailingStore implements GameStore {
   session(id: string): Session | undefined {
     return this.inner.session(id);
   }
+}
+
+/** A player scan staged and committed at once, as the show's group commit does. */
+function recordScan(game: Game, tokenId: string, deviceId: string): PlayerScan {
+  const scan = game.stagePlayerScan(tokenId, deviceId);
+  game.commitStaged();
+  return scan;
 }
 
 let dir: string;
@@ -81,8 +84,8 @@ function openStore(): SqliteStore {
 }
 
 /** A game on the temp database; a second call is the server after a restart. */
-function boot(store: GameStore = openStore()): { game: Game; store: GameStore } {
-  const game = new Game({ store, catalog, clock, newId: () => `id-${++ids}` });
+function boot(store: GameStore = openStore(), options: { maxTeams?: number } = {}): { game: Game; store: GameStore } {
+  const game = new Game({ store, catalog, clock, newId: () => `id-${++ids}`, ...options });
   return { game, store };
 }
 
@@ -123,7 +126,7 @@ describe('Game.start', () => {
     const accepted = first.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
     tick();
     first.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' });
-    first.recordPlayerScan('tok002', 'player-1');
+    recordScan(first, 'tok002', 'player-1');
 
     const { game, store } = restart();
     tick();
@@ -205,7 +208,6 @@ describe('Game.submit', () => {
     expect(store.transactions(session.id).map((t) => t.status)).toEqual(['accepted', 'duplicate']);
     expect(game.state().scores.map((s) => [s.teamId, s.currentScore])).toEqual([
       ['team-1', 250_000],
-      ['team-2', 0],
     ]);
   });
 
@@ -227,7 +229,23 @@ describe('Game.submit', () => {
       transaction: { tokenId: 'nope99', status: 'rejected', rejectionReason: UNKNOWN_TOKEN_REASON, points: 0 },
     });
     expect(store.transactions(session.id)).toEqual([outcome.transaction]);
-    expect(game.state().scores).toMatchObject([{ teamId: 'team-1', currentScore: 0 }]);
+    // A rejected scan is logged but never creates a team.
+    expect(game.state().scores).toEqual([]);
+  });
+
+  it('refuses a submission for a new team beyond maxTeams with TEAM_LIMIT, writing nothing', () => {
+    const { game, store } = boot(openStore(), { maxTeams: 2 });
+    const session = game.start();
+    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    // A rejected scan does not take a team's place.
+    game.submit({ tokenId: 'nope', teamId: 'team-x', scannerId: 'GM_A' });
+    game.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_A' });
+    const error = caught(() => game.submit({ tokenId: 'tok003', teamId: 'team-3', scannerId: 'GM_A' }), AppError);
+    expect(error.code).toBe('TEAM_LIMIT');
+    expect(store.transactions(session.id)).toHaveLength(3);
+    // Known teams still score.
+    expect(game.submit({ tokenId: 'tok003', teamId: 'team-2', scannerId: 'GM_A' }).transaction.status).toBe('accepted');
+    expect(game.state().scores.map((s) => s.teamId).sort()).toEqual(['team-1', 'team-2']);
   });
 
   it('matches token ids case-insensitively and stores the catalog spelling', () => {
@@ -379,7 +397,7 @@ describe('sessions', () => {
     const first = game.start();
     game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
     game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_A' });
-    game.recordPlayerScan('tok002', 'player-1');
+    recordScan(game, 'tok002', 'player-1');
     tick(60_000);
     const second = game.startSession('Round 2');
     game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
@@ -398,7 +416,7 @@ describe('sessions', () => {
     const first = game.start();
     const a = game.submit({ tokenId: 'pair01', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
     const b = game.submit({ tokenId: 'pair02', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
-    const scan = game.recordPlayerScan('pair01', 'player-1');
+    const scan = recordScan(game, 'pair01', 'player-1');
     const live = game.sessionRecord(first.id);
     expect(live).toEqual({
       session: { ...first, transactionCount: 2, acceptedCount: 2, playerScanCount: 1 },
@@ -436,7 +454,7 @@ describe('Game.recordPlayerScan', () => {
     const { game, store } = boot();
     const session = game.start();
     tick();
-    const withVideo = game.recordPlayerScan('TOK002', 'player-1');
+    const withVideo = recordScan(game, 'TOK002', 'player-1');
     expect(withVideo).toEqual({
       tokenId: 'tok002',
       deviceId: 'player-1',
@@ -444,7 +462,7 @@ describe('Game.recordPlayerScan', () => {
       timestamp: '2025-01-01T20:00:01.000Z',
       video: true,
     });
-    expect(game.recordPlayerScan('tok001', 'player-1').video).toBe(false);
+    expect(recordScan(game, 'tok001', 'player-1').video).toBe(false);
     expect(store.playerScans(session.id)).toHaveLength(2);
     expect(game.session?.playerScanCount).toBe(2);
     expect(game.state().scores).toEqual([]);
@@ -453,7 +471,7 @@ describe('Game.recordPlayerScan', () => {
   it('refuses an unknown token with INVALID_DATA and HTTP 404', () => {
     const { game, store } = boot();
     const session = game.start();
-    const error = appError(() => game.recordPlayerScan('nope99', 'player-1'));
+    const error = appError(() => recordScan(game, 'nope99', 'player-1'));
     expect(error.code).toBe('INVALID_DATA');
     expect(error.httpStatus).toBe(404);
     expect(error.details).toEqual({ tokenId: 'nope99' });
@@ -464,16 +482,16 @@ describe('Game.recordPlayerScan', () => {
     const { game } = boot();
     game.start();
     game.setSessionStatus('completed');
-    expect(game.recordPlayerScan('tok001', 'player-1').sessionId).toBeNull();
+    expect(recordScan(game, 'tok001', 'player-1').sessionId).toBeNull();
   });
 });
 
 /** Counts the store's commits of transactions, so a test can see groups form. */
 class CountingStore extends FailingStore {
   commits: number[] = [];
-  override appendTransactions(transactions: readonly Transaction[]): void {
-    super.appendTransactions(transactions);
-    this.commits.push(transactions.length);
+  override appendLog(batch: LogBatch): void {
+    super.appendLog(batch);
+    this.commits.push(batch.transactions.length);
   }
 }
 

@@ -51,6 +51,7 @@ describe('ConnectionRateLimiter with the contract limits', () => {
     expect(contractRateLimits).toEqual({
       all: { count: 50, perMs: 1000 },
       'transaction:submit': { count: 10, perMs: 1000 },
+      'gm:identify': { count: 3, perMs: 10_000 },
       'state:request': { count: 1, perMs: 5000 },
       heartbeat: { count: 1, perMs: 1000 },
     });
@@ -102,9 +103,9 @@ describe('ConnectionRateLimiter with the contract limits', () => {
     const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(allowedOf(10, () => limiter.allow('transaction:submit'))).toBe(10);
-    expect(allowedOf(39, () => limiter.allow('gm:identify'))).toBe(39);
+    expect(allowedOf(39, () => limiter.allow('video:control'))).toBe(39);
     expect(limiter.allow()).toBe(true); // an event outside the contract counts too
-    expect(limiter.allow('gm:identify')).toBe(false);
+    expect(limiter.allow('video:control')).toBe(false);
     expect(limiter.allow('heartbeat')).toBe(false); // its own bucket is full, the combined one is not
     expect(limiter.allow()).toBe(false);
     clock.advance(1000);
@@ -114,14 +115,14 @@ describe('ConnectionRateLimiter with the contract limits', () => {
   it('does not limit an event without its own limit beyond the combined one', () => {
     const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
-    expect(allowedOf(60, () => limiter.allow('gm:identify'))).toBe(50);
+    expect(allowedOf(60, () => limiter.allow('video:control'))).toBe(50);
   });
 
   it('counts an event refused by its own limit against the combined one', () => {
     const clock = new ManualClock(1_000_000);
     const limiter = new ConnectionRateLimiter(clock);
     expect(allowedOf(50, () => limiter.allow('heartbeat'))).toBe(1);
-    expect(limiter.allow('gm:identify')).toBe(false);
+    expect(limiter.allow('video:control')).toBe(false);
   });
 
   it('takes other limits when given', () => {

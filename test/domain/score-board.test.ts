@@ -65,14 +65,15 @@ describe('ScoreBoard', () => {
     ]);
   });
 
-  it('counts duplicates and rejections as 0 points but lists their team', () => {
+  it('never creates a team from a duplicate or a rejection; they touch an existing team at 0 points', () => {
     const board = new ScoreBoard(catalog);
     board.apply(tx('team-1', 'single'));
     board.apply(tx('team-2', 'single', 'duplicate', 3));
     board.apply(tx('team-3', 'unknown', 'rejected'));
-    expect(scoreOf(board, 'team-2')).toMatchObject({ currentScore: 0, tokensScanned: 0, lastUpdate: '2025-01-01T20:03:00.000Z' });
-    expect(scoreOf(board, 'team-3')).toMatchObject({ currentScore: 0, tokensScanned: 0 });
-    expect(scoreOf(board, 'team-1').currentScore).toBe(10_000);
+    expect(board.scores().map((s) => s.teamId)).toEqual(['team-1']);
+    expect(board.teamCount()).toBe(1);
+    board.apply(tx('team-1', 'unknown', 'rejected', 4));
+    expect(scoreOf(board, 'team-1')).toMatchObject({ currentScore: 10_000, tokensScanned: 1, lastUpdate: '2025-01-01T20:04:00.000Z' });
   });
 
   it('does not count a duplicate towards a group', () => {
@@ -133,12 +134,10 @@ describe('ScoreBoard', () => {
     board.apply(tx('team-b', 'single'));
     board.apply(tx('team-c', 'pair1'));
     board.apply(tx('team-a', 'grp1'));
-    board.apply(tx('team-z', 'nothing', 'rejected'));
     expect(board.scores().map((s) => [s.teamId, s.currentScore])).toEqual([
       ['team-c', 50_000],
       ['team-a', 10_000],
       ['team-b', 10_000],
-      ['team-z', 0],
     ]);
   });
 
@@ -162,7 +161,6 @@ describe('ScoreBoard', () => {
     expect(incremental.scores().map((s) => [s.teamId, s.currentScore])).toEqual([
       ['team-1', 185_000 + 370_000],
       ['team-2', 175_000 + 175_000],
-      ['team-3', 0],
     ]);
   });
 

@@ -46,36 +46,36 @@ function boot() {
     videoStatus: () => undefined,
   };
   const queue = new VideoQueue({ player, store, media: new MediaFolder(join(dir, 'media')), clock, newId, busyPolicy: 'reject' });
-  const show = new Show({ game: new Game({ store, catalog, clock, newId }), devices: new DeviceRegistry(clock), video: player, videoQueue: queue, notifier });
+  const show = new Show({ game: new Game({ store, catalog, clock, newId }), devices: new DeviceRegistry(clock), video: player, videoQueue: queue, notifier, deferCommit: (commit) => commit() });
   show.start();
   return { show, player, sent };
 }
 
-it('clears currentVideo at once on a reset', () => {
+it('clears currentVideo at once on a reset', async () => {
   const { show } = boot();
-  show.playerScan('tok002', 'p1');
+  await show.playerScan('tok002', 'p1');
   show.reset('admin');
   expect(show.state().currentVideo).toBeUndefined();
 });
 
-it('clears currentVideo at once on an admin stop', () => {
+it('clears currentVideo at once on an admin stop', async () => {
   const { show } = boot();
-  show.playerScan('tok002', 'p1');
+  await show.playerScan('tok002', 'p1');
   show.controlVideo({ action: 'stop' });
   expect(show.state().currentVideo).toBeUndefined();
 });
 
-it('sends a state without the finished clip after `completed`', () => {
+it('sends a state without the finished clip after `completed`', async () => {
   const { show, player, sent } = boot();
-  show.playerScan('tok002', 'p1');
+  await show.playerScan('tok002', 'p1');
   player.emit({ status: 'completed', tokenId: 'tok002' });
   expect(show.state().currentVideo).toBeUndefined();
   expect(sent.at(-1)?.currentVideo).toBeUndefined();
 });
 
-it('sends the expected end time once the clip plays', () => {
+it('sends the expected end time once the clip plays', async () => {
   const { show, player, sent } = boot();
-  show.playerScan('tok002', 'p1');
+  await show.playerScan('tok002', 'p1');
   player.emit({ status: 'playing', tokenId: 'tok002', duration: 10, progress: 0 });
   expect(show.state().currentVideo?.expectedEndTime).toBeDefined();
   expect(sent.at(-1)?.currentVideo?.expectedEndTime).toBeDefined();

@@ -117,6 +117,7 @@ function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean } = {})
     video: player,
     videoQueue: queue,
     notifier,
+    deferCommit: (commit) => commit(),
   });
   show.start();
   return { show, player, notifier, store, queue };
@@ -124,15 +125,25 @@ function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean } = {})
 
 const appError = (action: () => unknown): AppError => caught(action, AppError);
 
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected the promise to reject with an AppError');
+}
+
 function clip(): string {
   return join(realpathSync(mediaDir), 'tok002.mp4');
 }
 
 describe('Show: player scans of video tokens', () => {
-  it('requests playback of a video token and returns the logged scan', () => {
+  it('requests playback of a video token and returns the logged scan', async () => {
     const { show, player, notifier, store } = boot();
     clock.advance(1000);
-    const scan = show.playerScan('tok002', 'player-1', '10.0.0.5');
+    const scan = await show.playerScan('tok002', 'player-1', '10.0.0.5');
 
     expect(scan).toEqual({
       tokenId: 'tok002',
@@ -147,16 +158,16 @@ describe('Show: player scans of video tokens', () => {
     expect(notifier.connected).toEqual([{ deviceId: 'player-1', type: 'player', ipAddress: '10.0.0.5' }]);
   });
 
-  it('plays under the catalog id when the scan used other letter case', () => {
+  it('plays under the catalog id when the scan used other letter case', async () => {
     const { show, player } = boot();
-    const scan = show.playerScan('TOK002', 'player-1');
+    const scan = await show.playerScan('TOK002', 'player-1');
     expect(scan.tokenId).toBe('tok002');
     expect(player.plays).toEqual([{ tokenId: 'tok002', file: clip() }]);
   });
 
-  it('does not touch the TV for a token without a video', () => {
+  it('does not touch the TV for a token without a video', async () => {
     const { show, player, notifier } = boot();
-    const scan = show.playerScan('tok001', 'player-1');
+    const scan = await show.playerScan('tok001', 'player-1');
 
     expect(scan.video).toBe(false);
     expect(player.plays).toEqual([]);
@@ -164,20 +175,20 @@ describe('Show: player scans of video tokens', () => {
     expect(notifier.videoStatuses).toEqual([]);
   });
 
-  it('refuses an unknown token without logging or playing anything', () => {
+  it('refuses an unknown token without logging or playing anything', async () => {
     const { show, player, store } = boot();
-    const error = appError(() => show.playerScan('nope', 'player-1'));
+    const error = await rejection(show.playerScan('nope', 'player-1'));
     expect(error.code).toBe('INVALID_DATA');
     expect(error.httpStatus).toBe(404);
     expect(player.plays).toEqual([]);
     expect(store.playerScans(show.session?.id ?? '')).toEqual([]);
   });
 
-  it("with 'reject' refuses a second video scan while busy, but still logs the scan", () => {
+  it("with 'reject' refuses a second video scan while busy, but still logs the scan", async () => {
     const { show, player, store } = boot({ busyPolicy: 'reject' });
-    show.playerScan('tok002', 'player-1');
+    await show.playerScan('tok002', 'player-1');
 
-    const error = appError(() => show.playerScan('tok002', 'player-2'));
+    const error = await rejection(show.playerScan('tok002', 'player-2'));
     expect(error.code).toBe('VIDEO_BUSY');
     expect(error.httpStatus).toBe(409);
     expect(error.message).toBe(VIDEO_BUSY_MESSAGE);
@@ -191,10 +202,10 @@ describe('Show: player scans of video tokens', () => {
     expect(store.unfinishedVideoItems()).toHaveLength(1);
   });
 
-  it("with 'queue' a second video scan waits for the first clip", () => {
+  it("with 'queue' a second video scan waits for the first clip", async () => {
     const { show, player } = boot({ busyPolicy: 'queue' });
-    show.playerScan('tok002', 'player-1');
-    show.playerScan('tok002', 'player-2');
+    await show.playerScan('tok002', 'player-1');
+    await show.playerScan('tok002', 'player-2');
 
     expect(player.plays).toHaveLength(1);
     expect(show.videoOverview().queue).toEqual([expect.objectContaining({ tokenId: 'tok002', requestedBy: 'player:player-2' })]);
@@ -205,10 +216,10 @@ describe('Show: player scans of video tokens', () => {
 });
 
 describe('Show: video statuses', () => {
-  it('sends statuses in the order the player emitted them when completed starts the next clip', () => {
+  it('sends statuses in the order the player emitted them when completed starts the next clip', async () => {
     const { show, player, notifier } = boot({ busyPolicy: 'queue' });
-    show.playerScan('tok002', 'player-1'); // the fake emits `loading` from play()
-    show.playerScan('tok002', 'player-2');
+    await show.playerScan('tok002', 'player-1'); // the fake emits `loading` from play()
+    await show.playerScan('tok002', 'player-2');
     player.emit({ status: 'playing', tokenId: 'tok002', duration: 10, progress: 0 });
 
     // `completed` makes the queue start the next clip, whose `loading` is emitted re-entrantly
@@ -221,13 +232,13 @@ describe('Show: video statuses', () => {
     expect(notifier.latestState()?.video).toEqual({ status: 'loading', tokenId: 'tok002' });
   });
 
-  it('keeps state().video at the latest status and state().currentVideo on the queue', () => {
+  it('keeps state().video at the latest status and state().currentVideo on the queue', async () => {
     const { show, player } = boot({ busyPolicy: 'queue' });
     expect(show.state().video).toEqual({ status: 'idle' });
     expect(show.state().currentVideo).toBeUndefined();
 
     clock.advance(2000);
-    show.playerScan('tok002', 'player-1');
+    await show.playerScan('tok002', 'player-1');
     expect(show.state().video).toEqual({ status: 'loading', tokenId: 'tok002' });
     expect(show.state().currentVideo).toEqual({ tokenId: 'tok002', startTime: iso(START + 2000), requestedBy: 'player:player-1' });
 
@@ -254,16 +265,16 @@ describe('Show: video statuses', () => {
     expect(show.state().currentVideo).toBeUndefined();
   });
 
-  it('marks the item failed on an error status and reports the error', () => {
+  it('marks the item failed on an error status and reports the error', async () => {
     const { show, player, notifier, store } = boot({ busyPolicy: 'reject' });
-    show.playerScan('tok002', 'player-1');
+    await show.playerScan('tok002', 'player-1');
     player.emit({ status: 'error', tokenId: 'tok002', error: 'could not play tok002.mp4: damaged' });
 
     expect(notifier.videoStatuses.at(-1)).toEqual({ status: 'error', tokenId: 'tok002', error: 'could not play tok002.mp4: damaged' });
     expect(show.state().currentVideo).toBeUndefined();
     expect(store.unfinishedVideoItems()).toEqual([]);
     // no longer busy: the next scan plays
-    show.playerScan('tok002', 'player-2');
+    await show.playerScan('tok002', 'player-2');
     expect(player.plays).toHaveLength(2);
   });
 
@@ -277,10 +288,10 @@ describe('Show: video statuses', () => {
 });
 
 describe('Show: reset and restart', () => {
-  it('reset stops the video and empties the queue', () => {
+  it('reset stops the video and empties the queue', async () => {
     const { show, player, notifier, store } = boot({ busyPolicy: 'queue' });
-    show.playerScan('tok002', 'player-1');
-    show.playerScan('tok002', 'player-2');
+    await show.playerScan('tok002', 'player-1');
+    await show.playerScan('tok002', 'player-2');
     const before = show.session?.id;
 
     const session = show.reset('admin');
@@ -299,10 +310,10 @@ describe('Show: reset and restart', () => {
     expect(player.plays).toHaveLength(1);
   });
 
-  it('start() resumes the clips a previous run left queued', () => {
+  it('start() resumes the clips a previous run left queued', async () => {
     const first = boot({ busyPolicy: 'queue' });
-    first.show.playerScan('tok002', 'player-1');
-    first.show.playerScan('tok002', 'player-2');
+    await first.show.playerScan('tok002', 'player-1');
+    await first.show.playerScan('tok002', 'player-2');
     stores.closeAll();
 
     const second = boot({ busyPolicy: 'queue' });

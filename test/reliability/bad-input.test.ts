@@ -172,6 +172,7 @@ beforeAll(async () => {
   clock = new ManualClock();
   server = await startTestServer({ clock });
   adminToken = await server.adminToken();
+  adminTokenAt = clock.now();
   gm = await station(server.url, 'FUZZ_GM');
   admin = await connect(server.url, { token: adminToken });
   // A little history, so that "no state change" compares something.
@@ -294,7 +295,17 @@ function acceptableBody(route: Route, body: string): boolean {
 async function send(route: Route, body: string): Promise<{ status: number; text: string; body: unknown }> {
   clock.advance(6_000); // past the login and player rate limits
   cases += 1;
-  return api(server.url, route.method, route.path, { rawBody: body, ...(route.admin ? { token: adminToken } : {}) });
+  return api(server.url, route.method, route.path, { rawBody: body, ...(route.admin ? { token: await currentAdminToken() } : {}) });
+}
+
+let adminTokenAt = 0;
+/** Admin tokens last 12 h of the server's clock, which the cases move on by 6 s each: log in again before that. */
+async function currentAdminToken(): Promise<string> {
+  if (clock.now() - adminTokenAt > 6 * 3600_000) {
+    adminToken = await server.adminToken();
+    adminTokenAt = clock.now();
+  }
+  return adminToken;
 }
 
 function expectHttpRefused(reply: { status: number; text: string; body: unknown }, what: string): void {
@@ -333,7 +344,7 @@ describe('fuzzed HTTP bodies', () => {
         const query = Array.isArray(value) ? value.map((v) => `format=${encodeURIComponent(v)}`).join('&') : `format=${encodeURIComponent(value)}`;
         fc.pre(!ExportQuery.safeParse({ format: Array.isArray(value) ? value : value }).success);
         cases += 1;
-        const reply = await api(server.url, 'GET', `/api/sessions/${sessionId}/export?${query}`, { token: adminToken });
+        const reply = await api(server.url, 'GET', `/api/sessions/${sessionId}/export?${query}`, { token: await currentAdminToken() });
         expectHttpRefused(reply, `export ?${query}`);
       }),
       { numRuns: HTTP_RUNS, seed, endOnFailure: true },

@@ -75,7 +75,8 @@ async function startVideoServer(videoBusyPolicy: BusyPolicy): Promise<{ s: TestS
   return { s: server, gm };
 }
 
-const scan = (s: TestServer, tokenId: string) => api(s.url, 'POST', '/api/scan', { body: { tokenId, deviceId: 'player-1' } });
+/** A scan from its own player scanner by default: the queue holds one waiting clip per scanner. */
+const scan = (s: TestServer, tokenId: string, deviceId = `player-${tokenId}`) => api(s.url, 'POST', '/api/scan', { body: { tokenId, deviceId } });
 
 describe('mpv killed mid-play', () => {
   it(`reports the error, comes back and plays the next video, ${KILLS} times in a row`, async () => {

@@ -8,8 +8,12 @@ import { tempDir } from '../support/harness.js';
 const checkout = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(checkout, 'scripts/install.sh');
 let root: string;
+let firstToken: string | undefined;
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
-const mode = (path: string) => (statSync(join(root, path)).mode & 0o777).toString(8);
+const ENV = 'etc/orchestrator/orchestrator.env';
+const stationToken = (env: string) => /^STATION_TOKEN=(.*)$/m.exec(env)?.[1];
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
+const mode = (path: string) => modeOf(join(root, path));
 
 function install(...args: string[]) {
   const result = spawnSync('bash', [script, '--root', root, ...args], { encoding: 'utf8' });
@@ -20,6 +24,7 @@ function install(...args: string[]) {
 beforeAll(() => {
   root = tempDir('staged-root-');
   install('--ssid', 'Show Net', '--psk', 'venue-secret', '--country', 'DE', '--button-pin', '27');
+  firstToken = stationToken(read(ENV));
   // Idempotent: a second run changes nothing that the checks below could see twice.
   install('--ssid', 'Show Net', '--psk', 'venue-secret', '--country', 'DE', '--button-pin', '27');
 });
@@ -84,10 +89,65 @@ describe('install.sh --root (a staged install that touches nothing outside the r
     expect(mode('etc/orchestrator/orchestrator.env')).toBe('600');
   });
 
+  it('closes the stations with a long random token of its own, kept by a second run and never printed', () => {
+    expect(firstToken).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(stationToken(read(ENV))).toBe(firstToken);
+    expect(mode(ENV)).toBe('600');
+    const again = install();
+    expect(stationToken(read(ENV))).toBe(firstToken);
+    expect(again.stdout).not.toContain(firstToken);
+    expect(again.stdout).toContain('station token shown on http://orchestrator.local:3000/admin');
+  });
+
   it('refuses a passphrase WPA2 cannot use', () => {
     const result = spawnSync('bash', [script, '--root', tempDir('staged-bad-'), '--psk', 'short'], { encoding: 'utf8' });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('at least 8 characters');
+  });
+});
+
+describe('install.sh --station-token', () => {
+  const staged = (...args: string[]) => {
+    const dir = tempDir('staged-token-');
+    const result = spawnSync('bash', [script, '--root', dir, ...args], { encoding: 'utf8' });
+    const env = () => readFileSync(join(dir, ENV), 'utf8');
+    return { dir, result, env };
+  };
+
+  it('sets the token, which a re-install without the option keeps', () => {
+    const { dir, result, env } = staged('--station-token', 'gm-stations.2026');
+    try {
+      expect(result.status).toBe(0);
+      expect(stationToken(env())).toBe('gm-stations.2026');
+      expect(result.stdout).not.toContain('gm-stations.2026');
+      expect(spawnSync('bash', [script, '--root', dir]).status).toBe(0);
+      expect(stationToken(env())).toBe('gm-stations.2026');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens the stations only when told so: none', () => {
+    const { dir, result, env } = staged('--station-token', 'none');
+    try {
+      expect(result.status).toBe(0);
+      expect(stationToken(env())).toBe('none');
+      expect(result.stdout).toContain('open to any device on the Wi-Fi');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['short', 'has a space', 'tab\tinside', 'ends-with=', 'quote"inside', '$HOME-token', ''])('refuses %j', (value) => {
+    const { dir, result } = staged('--station-token', value);
+    try {
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/--station-token (must be none or at least 8 characters|needs a value)/);
+      // Refused before anything is written.
+      expect(spawnSync('test', ['-e', join(dir, 'etc')]).status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -133,6 +193,62 @@ describe('install.sh --apply-boot-config (the first-boot settings file)', () => 
       // And a re-install keeps them too.
       expect(spawnSync('bash', [script, '--root', staged, '--ssid', 'Venue Show', '--psk', 'venue-pass-2026']).status).toBe(0);
       expect(at('etc/orchestrator/orchestrator.env')).toMatch(/^ADMIN_PASSWORD=staff-secret$/m);
+    } finally {
+      rmSync(staged, { recursive: true, force: true });
+    }
+  });
+
+  it('sets the station token (a value or none), keeps the other settings, and removes the token from the file', () => {
+    const staged = tempDir('staged-first-boot-token-');
+    try {
+      const at = (path: string) => readFileSync(join(staged, path), 'utf8');
+      const apply = (text: string) => {
+        writeFileSync(conf, text);
+        return spawnSync('bash', [script, '--root', staged, '--apply-boot-config', conf], { encoding: 'utf8' });
+      };
+      const conf = join(staged, 'boot/firmware/orchestrator.conf');
+      expect(spawnSync('bash', [script, '--root', staged, '--psk', 'factory-pass', '--country', 'DE']).status).toBe(0);
+      writeFileSync(conf, 'ADMIN_PASSWORD=staff-secret\n');
+      expect(spawnSync('bash', [script, '--root', staged, '--apply-boot-config', conf]).status).toBe(0);
+      const generated = stationToken(at(ENV));
+      expect(generated).toMatch(/^[A-Za-z0-9]{32}$/);
+
+      // Written by hand on another computer: CRLF, and no newline after the last line.
+      const applied = apply('WIFI_COUNTRY=FR\r\nSTATION_TOKEN=venue-stations_2026\r\nBUTTON_PIN=22');
+      expect(applied.stderr).toBe('');
+      expect(applied.status).toBe(0);
+      expect(applied.stdout).not.toContain('venue-stations_2026');
+      expect(stationToken(at(ENV))).toBe('venue-stations_2026');
+      expect(at(ENV)).toMatch(/^ADMIN_PASSWORD=staff-secret$/m);
+      expect(at(ENV)).toMatch(/^RESET_BUTTON_PIN=22$/m);
+      expect(at('etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection')).toMatch(/^psk=factory-pass$/m);
+      expect(at('boot/firmware/cmdline.txt')).toContain('cfg80211.ieee80211_regdom=FR');
+      expect(modeOf(join(staged, ENV))).toBe('600');
+      const scrubbed = readFileSync(conf, 'utf8');
+      expect(scrubbed).not.toContain('venue-stations_2026');
+      expect(scrubbed).toContain('# STATION_TOKEN applied and removed');
+      expect(scrubbed).toContain('WIFI_COUNTRY=FR');
+      expect(scrubbed).toContain('BUTTON_PIN=22');
+
+      // A file without the token, and a re-install, keep it.
+      expect(apply('BUTTON_PIN=5\n').status).toBe(0);
+      expect(stationToken(at(ENV))).toBe('venue-stations_2026');
+      expect(spawnSync('bash', [script, '--root', staged]).status).toBe(0);
+      expect(stationToken(at(ENV))).toBe('venue-stations_2026');
+
+      // none is an explicit choice that stays made.
+      expect(apply('STATION_TOKEN=none\n').status).toBe(0);
+      expect(stationToken(at(ENV))).toBe('none');
+      expect(spawnSync('bash', [script, '--root', staged]).status).toBe(0);
+      expect(stationToken(at(ENV))).toBe('none');
+
+      // A bad value changes nothing; a value ending in '=' is refused, not cut short.
+      for (const bad of ['STATION_TOKEN=tiny\n', 'STATION_TOKEN=two words\n', 'STATION_TOKEN=abcdefgh=\n', 'STATION_TOKEN=\n']) {
+        const refused = apply(bad);
+        expect(refused.status).not.toBe(0);
+        expect(refused.stderr).toContain('STATION_TOKEN must be none or at least 8 characters');
+        expect(stationToken(at(ENV))).toBe('none');
+      }
     } finally {
       rmSync(staged, { recursive: true, force: true });
     }

@@ -44,3 +44,51 @@ export async function openAdmin(browser: Browser, url: string, viewport: Viewpor
   await page.getByText('Online', { exact: true }).waitFor();
   return page;
 }
+
+/**
+ * Collects what the Content-Security-Policy refused on a page: Chromium's console report and
+ * the page's own `securitypolicyviolation` events, so a refusal shows up even when silent.
+ */
+export async function cspViolations(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy|securitypolicyviolation/i.test(message.text())) seen.push(message.text());
+  });
+  await page.addInitScript(`
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error('securitypolicyviolation ' + e.violatedDirective + ' ' + e.blockedURI));
+  `);
+  return seen;
+}
+
+/** The RGBA pixels of a PNG (a screenshot), decoded by Chromium in a blank page that has no CSP. */
+export async function pixelsOf(browser: Browser, png: Buffer): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const decoded = await page.evaluate<{ data: number[]; width: number; height: number }>(`(async () => {
+      const blob = await (await fetch('data:image/png;base64,${png.toString('base64')}')).blob();
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d');
+      context.drawImage(bitmap, 0, 0);
+      return { width: bitmap.width, height: bitmap.height, data: Array.from(context.getImageData(0, 0, bitmap.width, bitmap.height).data) };
+    })()`);
+    return { ...decoded, data: Uint8ClampedArray.from(decoded.data) };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Submits a token for a team on a GM page, adding the team when the picker does not have it yet. */
+export async function scan(page: Page, team: string, token: string): Promise<void> {
+  const select = page.getByLabel('Team', { exact: true });
+  const known = await select.locator('option', { hasText: team }).count();
+  if (known > 0) await select.selectOption(team);
+  else {
+    await select.selectOption('__new__');
+    await page.getByLabel('New team name').fill(team);
+  }
+  await page.getByLabel('Token', { exact: true }).fill(token);
+  await page.getByRole('button', { name: 'Submit' }).click();
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { loadScoringRules, loadTokenCatalog } from '../../src/adapters/show-files.js';
@@ -15,7 +15,9 @@ import type {
   ServerToClientEvents,
   Transaction,
 } from '../../src/contract/index.js';
-import { startOrchestrator, type RunningOrchestrator, type Timing } from '../../src/orchestrator.js';
+import { startOrchestrator, type Limits, type RunningOrchestrator, type Timing } from '../../src/orchestrator.js';
+import { osMachineIdentity } from '../../src/adapters/machine-identity.js';
+import type { MachineIdentity } from '../../src/ports/machine-identity.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { HealthSource } from '../../src/ports/health-source.js';
 import type { GameStore, VideoQueueStore } from '../../src/ports/store.js';
@@ -48,6 +50,14 @@ export interface TestServerOptions {
   health?: HealthSource;
   /** Puts something between the orchestrator and its real store (a disk that fails on demand). */
   wrapStore?: (store: SqliteStore) => GameStore & VideoQueueStore;
+  limits?: Partial<Limits>;
+  allowedHosts?: string[];
+  /** The machine's names and addresses; default this machine's. */
+  machine?: MachineIdentity;
+  /** A logger whose lines the test reads; default silent (or TEST_LOG_LEVEL). */
+  logger?: Logger;
+  /** ADMIN_PASSWORD for this start; default ADMIN_PASSWORD. */
+  adminPassword?: string;
 }
 
 export interface TestServer {
@@ -70,10 +80,11 @@ export function tempDir(prefix = 'orchestrator-test-'): string {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   const store = new SqliteStore(join(dataDir, 'orchestrator.db'));
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const password = options.adminPassword ?? ADMIN_PASSWORD;
   const adminAuth = await AdminAuth.create({
     settings: store,
-    password: ADMIN_PASSWORD,
+    password,
     announceGeneratedPassword: () => undefined,
   });
   const orchestrator = await startOrchestrator({
@@ -93,6 +104,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timing ? { timing: options.timing } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    machine: options.machine ?? osMachineIdentity,
   });
   let stopped = false;
   const stop = async () => {
@@ -115,7 +129,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const response = await fetch(`${orchestrator.url}/api/admin/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ password: ADMIN_PASSWORD }),
+        body: JSON.stringify({ password }),
       });
       const body = (await response.json()) as { token: string };
       return body.token;

@@ -52,6 +52,12 @@ describe('systemd units installed into a staged root', () => {
     expect(readdirSync(join(root, 'etc/systemd/system/multi-user.target.wants')).sort()).toEqual([...units].sort());
   });
 
+  it('keeps what the orchestrator writes readable by its own user only', () => {
+    const unit = readFileSync(join(root, 'etc/systemd/system/orchestrator.service'), 'utf8');
+    expect(unit).toMatch(/^UMask=0077$/m);
+    expect(unit).toMatch(/^StateDirectoryMode=0700$/m);
+  });
+
   it('passes systemd-analyze verify --root without a single warning', () => {
     const result = spawnSync('systemd-analyze', ['verify', '--man=no', `--root=${root}`, ...installedUnits()], { encoding: 'utf8' });
     expect(result.error).toBeUndefined();

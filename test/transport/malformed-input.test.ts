@@ -46,7 +46,7 @@ const cases: Record<'gm:identify' | 'transaction:submit' | 'heartbeat', Case[]> 
     { payload: { tokenId: '', teamId: 'Red', scannerId: 'GM' }, field: 'tokenId' },
     { payload: { tokenId: 'tok001', teamId: '', scannerId: 'GM' }, field: 'teamId' },
     { payload: { tokenId: 'tok001', teamId: 'x'.repeat(65), scannerId: 'GM' }, field: 'teamId' },
-    { payload: { tokenId: 'tok001', teamId: 'Red' }, field: 'scannerId' },
+    { payload: { tokenId: 'tok001', teamId: 'Red', scannerId: '' }, field: 'scannerId' },
     { payload: { tokenId: 12, teamId: 'Red', scannerId: 'GM' }, field: 'tokenId' },
     { payload: { tokenId: 'x'.repeat(129), teamId: 'Red', scannerId: 'GM' }, field: 'tokenId' },
     { payload: { tokenId: 'tok001', teamId: { toString: 'Red' }, scannerId: 'GM' }, field: 'teamId' },

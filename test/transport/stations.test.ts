@@ -73,12 +73,17 @@ describe('gm:identify', () => {
     expect(server.orchestrator.show.connectedStations()).toBe(2);
   });
 
-  it('lets a station take over its own id from an older connection', async () => {
+  it('lets a station take over its own id from an older connection when it presents the station secret', async () => {
     server = await startTestServer({ maxStations: 1 });
-    const [first] = await open(station(server.url, 'GM_TAB'));
+    const [first] = await open(connect(server.url));
+    const { stationSecret } = await first!.identify('GM_TAB');
+    expect(stationSecret).toMatch(/^[\w-]{20,}$/);
     const closed = new Promise<string>((resolve) => first!.socket.once('disconnect', resolve));
-    const [second] = await open(station(server.url, 'GM_TAB'));
+    const [second] = await open(connect(server.url));
+    const taken = await second!.identify('GM_TAB', { stationSecret });
+    expect(taken.stationSecret).toBe(stationSecret);
     expect(await closed).toBe('io server disconnect');
+    expect(first!.of('error').map((e) => e.data)).toEqual([expect.objectContaining({ code: 'AUTH_REQUIRED', details: { reason: 'taken-over' } })]);
     expect((await second!.submit('tok002', 'reds', 'GM_TAB')).status).toBe('accepted');
   });
 
@@ -125,10 +130,8 @@ describe('transaction:submit', () => {
     expect(dup).toMatchObject({ status: 'duplicate', points: 0, teamId: 'Green' });
     expect(dup.rejectionReason).toContain('Red');
     const state = server.orchestrator.show.state();
-    expect(state.scores.map((s) => [s.teamId, s.currentScore])).toEqual([
-      ['Red', 375000],
-      ['Green', 0],
-    ]);
+    // The duplicate and the rejection are logged, but create no team.
+    expect(state.scores.map((s) => [s.teamId, s.currentScore])).toEqual([['Red', 375000]]);
   });
 
   it('answers a resubmission with the original transaction and broadcasts nothing new', async () => {

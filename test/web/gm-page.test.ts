@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchChromium, openAdmin, openStation as openStationIn, viewports } from '../support/browser.js';
+import type { Browser } from 'playwright-core';
+import { artifactPath, launchChromium, openAdmin, openStation as openStationIn, scan, viewports } from '../support/browser.js';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeClips } from '../support/clips.js';
@@ -21,18 +21,6 @@ afterEach(async () => {
 });
 
 const openStation = (url: string, name: string, viewport?: { width: number; height: number }) => openStationIn(browser, url, name, viewport);
-
-async function scan(page: Page, team: string, token: string): Promise<void> {
-  const select = page.getByLabel('Team', { exact: true });
-  const known = await select.locator('option', { hasText: team }).count();
-  if (known > 0) await select.selectOption(team);
-  else {
-    await select.selectOption('__new__');
-    await page.getByLabel('New team name').fill(team);
-  }
-  await page.getByLabel('Token', { exact: true }).fill(token);
-  await page.getByRole('button', { name: 'Submit' }).click();
-}
 
 describe('the GM station page', () => {
   it('submits a scan, shows the result at a glance, and another station sees it', async () => {

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PlayerScan, Session, Transaction, VideoItem } from '../../contract/index.js';
-import type { GameStore, SessionRecord, SettingsStore, VideoQueueStore } from '../../ports/store.js';
+import type { GameStore, LogBatch, SessionRecord, SettingsStore, VideoQueueStore } from '../../ports/store.js';
 import { migrate } from './migrations.js';
 
 interface SessionRow {
@@ -115,9 +115,16 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
   private readonly statements;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      // The file holds the admin token key and password hash: its owner alone reads it. SQLite
+      // gives the -wal and -shm files the database file's mode.
+      closeSync(openSync(file, 'a', 0o600));
+      chmodSync(file, 0o600);
+    }
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') for (const side of [`${file}-wal`, `${file}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
@@ -185,13 +192,14 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
   }
 
   /**
-   * Group commit: the transactions in one SQLite transaction, so one WAL sync makes all of
-   * them durable when the call returns (all or none are written). For a caller that gathers
-   * the submits of one tick and acknowledges them after this returns.
+   * Group commit: the transactions and player scans in one SQLite transaction, so one WAL sync
+   * makes all of them durable when the call returns (all or none are written). For a caller
+   * that gathers the submits and scans of one tick and acknowledges them after this returns.
    */
-  appendTransactions(transactions: readonly Transaction[]): void {
+  appendLog(batch: LogBatch): void {
     this.db.transaction(() => {
-      for (const transaction of transactions) this.appendTransaction(transaction);
+      for (const transaction of batch.transactions) this.appendTransaction(transaction);
+      for (const scan of batch.playerScans) this.appendPlayerScan(scan);
     })();
   }
 

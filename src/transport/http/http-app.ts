@@ -14,12 +14,17 @@ import {
   VideoControl,
   type LoginResponse,
   type PlayerScanResponse,
+  type StationAccessResponse,
 } from '../../contract/index.js';
 import { KeyedRateLimiter } from '../../domain/rate-limit.js';
 import type { Show } from '../../domain/show.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
+import { FailedAttempts } from '../failed-attempts.js';
+import { LogOncePer } from '../log-once.js';
+import type { OriginPolicy } from '../origin-policy.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpAppDeps {
   show: Show;
@@ -29,9 +34,18 @@ export interface HttpAppDeps {
   isReady: () => boolean;
   /** The built pages (dist/web); undefined serves no pages. */
   webDir?: string | undefined;
+  /** Which Host and Origin headers are this orchestrator's own. */
+  origins: OriginPolicy;
+  /** The station token; undefined when the stations are open. */
+  stationToken: string | undefined;
+  /** Wrong station tokens, shared with the Socket.IO handshake. */
+  stationTokenFailures: FailedAttempts;
 }
 
 const BODY_LIMIT = '16kb';
+const BODY_LIMIT_BYTES = 16 * 1024;
+/** Wrong admin passwords: per address (on top of the login rate limit), then in total. */
+const LOGIN_FAILURES = { perAddressPerMinute: 10, totalPerMinute: 30 };
 
 /** The HTTP JSON API. Every body and query is parsed by its contract schema. */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
@@ -40,10 +54,57 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
+
+  // Another site's page (cross-origin) or a DNS-rebinding name that resolves to the appliance.
+  const refusals = new LogOncePer(clock);
+  app.use((req, _res, next) => {
+    const host = req.get('host');
+    const origin = req.get('origin');
+    if (deps.origins.allowsHost(host) && deps.origins.allowsOrigin(origin)) {
+      next();
+      return;
+    }
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (refusals.shouldLog(address)) log.warn({ address, host, origin }, 'request refused: not addressed to this orchestrator');
+    throw new AppError('FORBIDDEN', 'this request does not come from the orchestrator\'s own pages or names');
+  });
+
+  // A body declared too large is refused before a byte of it is read, and the connection closed.
+  app.use((req, res, next) => {
+    const declared = Number(req.get('content-length') ?? 0);
+    if (!(declared > BODY_LIMIT_BYTES)) {
+      next();
+      return;
+    }
+    res.set('connection', 'close');
+    res.once('finish', () => req.socket.destroy());
+    throw new AppError('INVALID_DATA', `the body is larger than ${BODY_LIMIT}`, { httpStatus: 413 });
+  });
+  // A body without a declared length (chunked) is counted as it arrives: past the limit it is
+  // answered 413 at once and the connection closed, rather than read to its end.
+  app.use((req, res, next) => {
+    if (req.get('content-length') !== undefined) {
+      next();
+      return;
+    }
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= BODY_LIMIT_BYTES || res.headersSent) return;
+      req.off('data', count);
+      const failure = new AppError('INVALID_DATA', `the body is larger than ${BODY_LIMIT}`, { httpStatus: 413 });
+      res.status(413).set('connection', 'close').json(failure.toPayload());
+      res.once('finish', () => req.socket.destroy());
+    };
+    req.on('data', count);
+    next();
+  });
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
 
   // Login attempts: a handful per minute per address, so the password cannot be guessed online.
   const loginLimiter = new KeyedRateLimiter(clock, { count: 10, perMs: 60_000 });
+  const loginFailures = new FailedAttempts({ clock, log, what: 'admin password', ...LOGIN_FAILURES });
   // Player scanners: generous, but a stuck reader cannot flood the log.
   const playerLimiter = new KeyedRateLimiter(clock, { count: 20, perMs: 1000 });
 
@@ -51,9 +112,27 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     const header = req.get('authorization');
     if (header === undefined) throw new AppError('AUTH_REQUIRED', 'admin login required');
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match?.[1] || !(await adminAuth.verifyToken(match[1]))) {
+    if (!match?.[1] || !(await adminAuth.verifyToken(match[1], clock.now()))) {
       throw new AppError('INVALID_TOKEN', 'the admin token is invalid or expired');
     }
+    next();
+  };
+  /** While stations are closed: the station token or an admin token (as a Bearer token). */
+  const requireStation = async (req: Request, _res: Response, next: NextFunction) => {
+    const expected = deps.stationToken;
+    if (expected === undefined) {
+      next();
+      return;
+    }
+    const presented = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (presented === undefined) throw new AppError('AUTH_REQUIRED', 'the station token is required');
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (!deps.stationTokenFailures.mayTry(address)) throw new AppError('RATE_LIMITED', 'too many wrong tokens from this address: wait a minute');
+    if (!adminAuth.matchesSecret(presented, expected) && !(await adminAuth.verifyToken(presented, clock.now()))) {
+      deps.stationTokenFailures.failed(address);
+      throw new AppError('INVALID_TOKEN', 'the station token is not valid');
+    }
+    deps.stationTokenFailures.succeeded(address);
     next();
   };
   const limit = (limiter: KeyedRateLimiter) => (req: Request, _res: Response, next: NextFunction) => {
@@ -75,9 +154,21 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
 
   app.post('/api/admin/login', limit(loginLimiter), async (req, res) => {
+    const address = req.ip ?? 'unknown';
     const { password } = parseOrThrow(LoginRequest, req.body, 'login');
-    if (!(await adminAuth.checkPassword(password))) throw new AppError('INVALID_TOKEN', 'wrong password');
+    if (!loginFailures.mayTry(address)) throw new AppError('RATE_LIMITED', 'too many wrong passwords: wait a minute');
+    if (!(await adminAuth.checkPassword(password))) {
+      loginFailures.failed(address);
+      throw new AppError('INVALID_TOKEN', 'wrong password');
+    }
+    loginFailures.succeeded(address);
     const body: LoginResponse = await adminAuth.issueToken(clock.now());
+    res.json(body);
+  });
+
+  // The station token for the admin page's "join as a GM station" QR code.
+  app.get('/api/station-access', requireAdmin, (_req, res) => {
+    const body: StationAccessResponse = deps.stationToken === undefined ? { open: true, token: null } : { open: false, token: deps.stationToken };
     res.json(body);
   });
 
@@ -85,7 +176,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.json(show.state());
   });
 
-  app.get('/api/tokens', (_req, res) => {
+  app.get('/api/tokens', requireStation, (_req, res) => {
     res.json(show.tokens());
   });
 
@@ -119,14 +210,15 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }
     const csv = stringify(
       record.transactions.map((t) => [t.timestamp, t.id, t.teamId, t.tokenId, t.scannerId, t.status, t.points, t.rejectionReason ?? '']),
-      { header: true, columns: ['timestamp', 'id', 'teamId', 'tokenId', 'scannerId', 'status', 'points', 'rejectionReason'] },
+      // A cell starting with = + - @ would run as a formula in a spreadsheet: escaped with a quote.
+      { header: true, escape_formulas: true, columns: ['timestamp', 'id', 'teamId', 'tokenId', 'scannerId', 'status', 'points', 'rejectionReason'] },
     );
     res.attachment(`${name}.csv`).type('text/csv').send(csv);
   });
 
-  app.post('/api/scan', limit(playerLimiter), (req, res) => {
+  app.post('/api/scan', limit(playerLimiter), async (req, res) => {
     const { tokenId, deviceId } = parseOrThrow(PlayerScanRequest, req.body, 'scan');
-    const scan = show.playerScan(tokenId, deviceId, req.ip);
+    const scan = await show.playerScan(tokenId, deviceId, req.ip);
     const body: PlayerScanResponse = { status: 'accepted', tokenId: scan.tokenId, video: scan.video };
     res.json(body);
   });
@@ -160,6 +252,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
     const failure = bodyParserError(error) ?? toAppError(error, log);
     res.status(failure.httpStatus).json({ ...failure.toPayload(), ...failure.extra });
   });

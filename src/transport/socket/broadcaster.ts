@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type {
   ClientToServerEvents,
   DeviceConnected,
+  DeviceType,
   DisconnectReason,
   Envelope,
   GameState,
@@ -20,8 +21,12 @@ import { Coalescer } from '../coalescer.js';
 
 /** What the server keeps on each connection. */
 export interface StationSocketData {
-  stationId?: string;
+  stationId?: string | undefined;
   isAdmin: boolean;
+  /** When an admin connection's token expires (ms since the epoch). */
+  adminExpiresAt?: number;
+  /** Set when the server cuts the connection for misbehaving, so its departure says `error`. */
+  cutReason?: DisconnectReason;
 }
 
 export type OrchestratorServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, StationSocketData>;
@@ -42,8 +47,16 @@ export interface BroadcasterDeps {
   reconnectQueue: ReconnectQueue;
   clock: Clock;
   stateUpdateIntervalMs: number;
+  /** Minimum spacing of player scanners' device events (the latest per device wins). */
+  playerEventIntervalMs?: number;
   timers?: Timers;
 }
+
+type PlayerDeviceEvent =
+  | { event: 'device:connected'; data: DeviceConnected }
+  | { event: 'device:disconnected'; data: { deviceId: string; reason: DisconnectReason } };
+
+const DEFAULT_PLAYER_EVENT_INTERVAL_MS = 500;
 
 /**
  * Sends what the show reports to the right rooms, each event in the contract's envelope,
@@ -52,9 +65,20 @@ export interface BroadcasterDeps {
 export class Broadcaster implements ShowNotifier {
   private readonly stateUpdates: Coalescer;
   private currentState: (() => GameState) | undefined;
+  /**
+   * Player scanners come and go on their own (heartbeats, timeouts); their events are
+   * coalesced so that a crowd of scanners costs each station a few messages, not a storm.
+   */
+  private readonly playerUpdates: Coalescer;
+  private readonly pendingPlayerEvents = new Map<string, PlayerDeviceEvent>();
 
   constructor(private readonly deps: BroadcasterDeps) {
     this.stateUpdates = new Coalescer(() => this.flushState(), deps.stateUpdateIntervalMs, deps.timers);
+    this.playerUpdates = new Coalescer(
+      () => this.flushPlayerEvents(),
+      deps.playerEventIntervalMs ?? DEFAULT_PLAYER_EVENT_INTERVAL_MS,
+      deps.timers,
+    );
   }
 
   transactionRecorded(transaction: Transaction): void {
@@ -80,11 +104,13 @@ export class Broadcaster implements ShowNotifier {
   }
 
   deviceConnected(device: DeviceConnected): void {
-    this.emit([rooms.stations, rooms.admin], 'device:connected', device, rooms.station(device.deviceId));
+    if (device.type === 'player') this.queuePlayerEvent(device.deviceId, { event: 'device:connected', data: device });
+    else this.emit([rooms.stations, rooms.admin], 'device:connected', device, rooms.station(device.deviceId));
   }
 
-  deviceDisconnected(deviceId: string, reason: DisconnectReason): void {
-    this.emit([rooms.stations, rooms.admin], 'device:disconnected', { deviceId, reason }, rooms.station(deviceId));
+  deviceDisconnected(deviceId: string, reason: DisconnectReason, type: DeviceType): void {
+    if (type === 'player') this.queuePlayerEvent(deviceId, { event: 'device:disconnected', data: { deviceId, reason } });
+    else this.emit([rooms.stations, rooms.admin], 'device:disconnected', { deviceId, reason }, rooms.station(deviceId));
   }
 
   videoStatus(status: VideoStatus): void {
@@ -93,6 +119,22 @@ export class Broadcaster implements ShowNotifier {
 
   close(): void {
     this.stateUpdates.cancel();
+    this.playerUpdates.cancel();
+  }
+
+  private queuePlayerEvent(deviceId: string, pending: PlayerDeviceEvent): void {
+    this.pendingPlayerEvents.delete(deviceId);
+    this.pendingPlayerEvents.set(deviceId, pending);
+    this.playerUpdates.request();
+  }
+
+  private flushPlayerEvents(): void {
+    const pending = [...this.pendingPlayerEvents.values()];
+    this.pendingPlayerEvents.clear();
+    for (const item of pending) {
+      if (item.event === 'device:connected') this.emit([rooms.stations, rooms.admin], item.event, item.data);
+      else this.emit([rooms.stations, rooms.admin], item.event, item.data);
+    }
   }
 
   private flushState(): void {

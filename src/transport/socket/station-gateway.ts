@@ -13,13 +13,15 @@ import {
   type DisconnectReason,
   type ServerToClientEvents,
 } from '../../contract/index.js';
-import { ConnectionRateLimiter } from '../../domain/rate-limit.js';
+import { ConnectionRateLimiter, KeyedRateLimiter } from '../../domain/rate-limit.js';
 import type { ReconnectQueue } from '../../domain/reconnect-queue.js';
 import type { Show } from '../../domain/show.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
+import { FailedAttempts } from '../failed-attempts.js';
 import { envelope, rooms, type OrchestratorServer, type StationSocketData } from './broadcaster.js';
+import { StationClaims } from './station-claims.js';
 
 type StationSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, StationSocketData>;
 
@@ -41,6 +43,13 @@ export interface StationGatewayDeps {
   maxConnections: number;
   /** A station connection that has not identified this long after connecting is closed. */
   identifyTimeoutMs: number;
+  /**
+   * `gm:identify` from one address (each is answered with the whole state): this many per
+   * 10 s, on top of each connection's own limit, so many connections cannot multiply it.
+   */
+  identifiesPerAddress: number;
+  /** Wrong station tokens, shared with the HTTP routes that take the token. */
+  stationTokenFailures: FailedAttempts;
 }
 
 type Handlers = {
@@ -52,8 +61,10 @@ type Handlers = {
  * their rate limits and schemas, acknowledgements, and reconnection replay.
  */
 export class StationGateway {
-  /** stationId → the socket currently speaking for it. */
-  private readonly stationSockets = new Map<string, string>();
+  /** Which connection speaks for each station, and the secrets that let a reloaded tab take its station back. */
+  private readonly claims = new StationClaims();
+  private readonly handshakeFailures: FailedAttempts;
+  private readonly identifies: KeyedRateLimiter;
   /** Counted (non-admin) connections → the timer that closes them if they never identify. */
   private readonly openConnections = new Map<string, NodeJS.Timeout | undefined>();
   /** When each connection was last sent a RATE_LIMITED `error` event. */
@@ -62,6 +73,8 @@ export class StationGateway {
 
   constructor(private readonly deps: StationGatewayDeps) {
     this.log = deps.logger.child({ component: 'stations' });
+    this.handshakeFailures = deps.stationTokenFailures;
+    this.identifies = new KeyedRateLimiter(deps.clock, { count: deps.identifiesPerAddress, perMs: 10_000 });
     deps.io.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
@@ -73,23 +86,35 @@ export class StationGateway {
 
   private async authenticate(socket: StationSocket): Promise<void> {
     const auth = parseOrThrow(HandshakeAuth, socket.handshake.auth, 'handshake auth');
+    const address = socket.handshake.address;
     socket.data.isAdmin = false;
-    if (auth.token !== undefined && (await this.deps.adminAuth.verifyToken(auth.token))) {
+    if (auth.token !== undefined && !this.handshakeFailures.mayTry(address)) {
+      throw new AppError('RATE_LIMITED', 'too many wrong tokens from this address: wait a minute');
+    }
+    const admin = auth.token === undefined ? undefined : await this.deps.adminAuth.verifyToken(auth.token, this.deps.clock.now());
+    if (admin) {
       socket.data.isAdmin = true;
+      socket.data.adminExpiresAt = admin.expiresAt;
+      this.handshakeFailures.succeeded(address);
       return;
     }
     const expected = this.deps.stationToken;
     if (expected === undefined) return;
     if (auth.token === undefined) throw new AppError('AUTH_REQUIRED', 'this orchestrator requires a station token');
     if (!this.deps.adminAuth.matchesSecret(auth.token, expected)) {
+      this.handshakeFailures.failed(address);
       throw new AppError('INVALID_TOKEN', 'the station token is not valid');
     }
+    this.handshakeFailures.succeeded(address);
   }
 
   private onConnection(socket: StationSocket): void {
     if (!socket.data.isAdmin && !this.admit(socket)) return;
     const limiter = new ConnectionRateLimiter(this.deps.clock);
-    if (socket.data.isAdmin) void socket.join(rooms.admin);
+    if (socket.data.isAdmin) {
+      void socket.join(rooms.admin);
+      this.endAtExpiry(socket);
+    }
     for (const event of clientEventNames) {
       socket.on(event, (...args: unknown[]) => this.dispatch(socket, limiter, event, args));
     }
@@ -132,6 +157,19 @@ export class StationGateway {
     return true;
   }
 
+  /** An admin connection lasts as long as its token: it is closed when the token expires. */
+  private endAtExpiry(socket: StationSocket): void {
+    const expiresAt = socket.data.adminExpiresAt ?? 0;
+    const timer = setTimeout(() => {
+      if (!socket.connected) return;
+      this.log.info({ address: socket.handshake.address }, 'admin connection closed: its login expired');
+      this.fail(socket, new AppError('INVALID_TOKEN', 'the admin login expired: log in again'), undefined);
+      socket.disconnect(true);
+    }, Math.max(0, Math.min(expiresAt - this.deps.clock.now(), MAX_TIMER_MS)));
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
+  }
+
   private dispatch(socket: StationSocket, limiter: ConnectionRateLimiter, event: ClientEventName, args: unknown[]): void {
     const ack = takeAck(args);
     try {
@@ -160,6 +198,10 @@ export class StationGateway {
 
   /** Stations must identify first; admin connections may ask for state and control the video. */
   private authorize(socket: StationSocket, event: ClientEventName): void {
+    if (socket.data.isAdmin && (socket.data.adminExpiresAt ?? 0) <= this.deps.clock.now()) {
+      setImmediate(() => socket.disconnect(true));
+      throw new AppError('INVALID_TOKEN', 'the admin login expired: log in again');
+    }
     if (event === 'video:control') {
       if (!socket.data.isAdmin) throw new AppError('AUTH_REQUIRED', 'video:control needs an admin connection');
       return;
@@ -197,18 +239,29 @@ export class StationGateway {
           details: [{ field: 'stationId', message: 'cannot change on an identified connection' }],
         });
       }
-      const holder = this.stationSockets.get(data.stationId);
+      if (!this.identifies.allow(socket.handshake.address)) throw rateLimited();
+      const holder = this.claims.holderOf(data.stationId);
       const takingOver = holder !== undefined && holder !== socket.id;
       if (!takingOver && socket.data.stationId === undefined && show.connectedStations() >= this.deps.maxStations) {
         throw new AppError('DEVICE_LIMIT', `at most ${this.deps.maxStations} GM stations may be connected`);
       }
-      if (takingOver) {
-        // The same station on a new connection (a reloaded tab): the newer one speaks for it.
-        this.stationSockets.delete(data.stationId);
-        this.deps.io.sockets.sockets.get(holder)?.disconnect(true);
+      const claim = this.claims.claim(data.stationId, socket.id, data.stationSecret);
+      if (!claim.granted) {
+        this.log.warn({ stationId: data.stationId, address: socket.handshake.address }, 'identify refused: the station is in use by another connection');
+        throw new AppError('AUTH_REQUIRED', `${data.stationId} is in use by another connection: use another name, or present its stationSecret to take it over`, {
+          details: [{ field: 'stationSecret', message: 'needed while the station is connected elsewhere' }],
+        });
+      }
+      if (claim.displaced !== undefined) {
+        // The same station on a new connection that holds its secret (a reloaded tab): the newer one speaks for it.
+        const displaced = this.deps.io.sockets.sockets.get(claim.displaced);
+        if (displaced) {
+          this.fail(displaced, new AppError('AUTH_REQUIRED', `${data.stationId} was taken over by another connection with its secret`, { details: { reason: 'taken-over' } }), undefined);
+          displaced.data.stationId = undefined;
+          displaced.disconnect(true);
+        }
       }
       socket.data.stationId = data.stationId;
-      this.stationSockets.set(data.stationId, socket.id);
       if (this.openConnections.has(socket.id)) {
         clearTimeout(this.openConnections.get(socket.id));
         this.openConnections.set(socket.id, undefined);
@@ -217,21 +270,23 @@ export class StationGateway {
       void socket.join([rooms.stations, rooms.station(data.stationId), ...(sessionId ? [rooms.session(sessionId)] : [])]);
       const replay = reconnectQueue.take(data.stationId);
       show.stationConnected(data.stationId, { name: data.name, ipAddress: socket.handshake.address });
-      const identified = { success: true as const, sessionId: sessionId ?? null, state: show.state() };
+      const identified = { success: true as const, sessionId: sessionId ?? null, state: show.state(), stationSecret: claim.secret };
       socket.emit('gm:identified', envelope('gm:identified', identified, clock));
       if (replay.kind === 'replay') {
         for (const missed of replay.events) (socket.emit as (event: string, message: unknown) => boolean)(missed.event, missed);
       } else if (replay.kind === 'overflow') {
         socket.emit('sync:full', envelope('sync:full', show.syncPayload(), clock));
       }
-      this.log.info({ stationId: data.stationId, replay: replay.kind }, 'GM station identified');
+      this.log.info({ stationId: data.stationId, replay: replay.kind, tookOver: claim.displaced !== undefined }, 'GM station identified');
       return identified;
     },
     'state:request': (socket) => {
       socket.emit('sync:full', envelope('sync:full', this.deps.show.syncPayload(), this.deps.clock));
       return { event: 'sync:full' as const };
     },
-    'transaction:submit': async (_socket, data) => (await this.deps.show.submitTransaction(data)).transaction,
+    // The scanner is the identified station, whatever the payload says: no station can submit in another's name.
+    'transaction:submit': async (socket, data) =>
+      (await this.deps.show.submitTransaction({ ...data, scannerId: socket.data.stationId ?? data.scannerId ?? '' })).transaction,
     'video:control': (_socket, data) => this.deps.show.controlVideo(data),
     heartbeat: (socket, data) => {
       if (data.stationId !== socket.data.stationId) {
@@ -246,10 +301,9 @@ export class StationGateway {
 
   private onDisconnect(socket: StationSocket, reason: string): void {
     const stationId = socket.data.stationId;
-    if (stationId === undefined || this.stationSockets.get(stationId) !== socket.id) return;
-    this.stationSockets.delete(stationId);
+    if (stationId === undefined || !this.claims.release(stationId, socket.id)) return;
     // Told before it is marked away, so its own departure is not queued for it.
-    this.deps.show.stationDisconnected(stationId, disconnectReasonOf(reason));
+    this.deps.show.stationDisconnected(stationId, socket.data.cutReason ?? disconnectReasonOf(reason));
     const sessionId = this.deps.show.session?.id;
     this.deps.reconnectQueue.markAway(stationId, [rooms.stations, ...(sessionId ? [rooms.session(sessionId)] : [])]);
     this.log.info({ stationId, reason }, 'GM station disconnected');
@@ -274,6 +328,8 @@ function unwrap(event: ClientEventName, payload: unknown): unknown {
 }
 
 const RATE_LIMITED_EVENT_EVERY_MS = 1000;
+/** setTimeout's longest delay; a longer admin token is re-checked on its events anyway. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function rateLimited(): AppError {
   return new AppError('RATE_LIMITED', 'too many events: slow down and retry');

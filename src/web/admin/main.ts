@@ -7,15 +7,17 @@ import type {
   ServerToClientEvents,
   Session,
   ShowToken,
+  StationAccessResponse,
   StatusResponse,
   Transaction,
   VideoOverview,
 } from '../../contract/index.js';
 import { DeviceList } from '../shared/device-list.js';
 import { byId, renderRecent, renderScores, renderVideo } from '../shared/render.js';
+import { showStationAccess } from './station-access.js';
 
 const TOKEN_KEY = 'admin.token';
-const SECTIONS = ['session-card', 'video-card', 'scores-card', 'transactions-card', 'devices-card', 'system-card', 'history-card'];
+const SECTIONS = ['session-card', 'video-card', 'scores-card', 'transactions-card', 'stations-card', 'devices-card', 'system-card', 'history-card'];
 
 type AdminSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -167,6 +169,10 @@ async function loadTokens(): Promise<void> {
   );
 }
 
+async function loadStationAccess(): Promise<void> {
+  await showStationAccess(await api<StationAccessResponse>('GET', '/api/station-access'));
+}
+
 function connect(): void {
   socket?.close();
   const next: AdminSocket = io({ transports: ['websocket'], auth: { token }, reconnectionDelayMax: 30_000 });
@@ -215,6 +221,7 @@ function showApp(): void {
   for (const id of SECTIONS) byId(id).hidden = false;
   connect();
   act(loadTokens);
+  act(loadStationAccess);
   const pollHealth = () =>
     act(async () => {
       await refreshHealth();

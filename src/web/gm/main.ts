@@ -1,32 +1,18 @@
-import { io, type Socket } from 'socket.io-client';
-import type {
-  AckResponse,
-  ClientToServerEvents,
-  GameState,
-  GmIdentified,
-  ServerToClientEvents,
-  Transaction,
-  TransactionSubmit,
-} from '../../contract/index.js';
+import type { AckResponse, GameState, Transaction, TransactionSubmit } from '../../contract/index.js';
 import { offerNfc } from './nfc.js';
 import { OfflineQueue } from './offline-queue.js';
+import { StationLink, type LinkState, type StationSocket } from './station-link.js';
+import { StationMemory } from './station-memory.js';
 import { DeviceList } from '../shared/device-list.js';
 import { byId, renderRecent, renderScores, renderTeams, renderVideo } from '../shared/render.js';
 
-/** The last name used on this device, offered again; the tab's own station lives in sessionStorage. */
-const LAST_NAME_KEY = 'gm.lastStationName';
-const STATION_KEY = 'gm.stationId';
-const TOKEN_KEY = 'gm.stationToken';
 const ACK_TIMEOUT_MS = 5000;
 const HEARTBEAT_MS = 10_000;
 
-type StationSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-let queue = new OfflineQueue('');
-let socket: StationSocket | undefined;
-// A reload keeps the tab's station; a second tab starts at the setup form, so two tabs never fight over one name.
-let stationId = sessionStorage.getItem(STATION_KEY) ?? '';
-let identified = false;
+const memory = new StationMemory();
+let stationId = memory.station;
+let queue = new OfflineQueue(stationId);
+let link: StationLink | undefined;
 let flushing = false;
 let state: GameState | undefined;
 let transactions: Transaction[] = [];
@@ -75,9 +61,9 @@ type Outcome = { kind: 'done'; response: AckResponse<Transaction> } | { kind: 'u
 
 /** Sends one scan; resolves `unreachable` when the ack does not come (the scan is then kept). */
 async function send(scan: TransactionSubmit): Promise<Outcome> {
-  if (!socket?.connected || !identified) return { kind: 'unreachable' };
+  if (!link?.identified) return { kind: 'unreachable' };
   try {
-    const response = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('transaction:submit', scan)) as AckResponse<Transaction>;
+    const response = (await link.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('transaction:submit', scan)) as AckResponse<Transaction>;
     return { kind: 'done', response };
   } catch {
     return { kind: 'unreachable' };
@@ -107,7 +93,7 @@ async function flush(): Promise<void> {
 }
 
 async function submit(scan: TransactionSubmit): Promise<void> {
-  if (queue.size > 0 || !identified) {
+  if (queue.size > 0 || !link?.identified) {
     queue.push(scan);
     showQueued();
     showResult(`Queued ${scan.tokenId}: it will be sent when the connection is back`, 'queued');
@@ -127,51 +113,44 @@ async function submit(scan: TransactionSubmit): Promise<void> {
   } else showResult(`Not sent: ${outcome.response.error.message}`, 'rejected');
 }
 
-function connect(token: string): void {
-  socket?.close();
-  const next: StationSocket = io({
-    transports: ['websocket'],
-    auth: token ? { token } : {},
-    reconnection: true,
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 30_000,
-  });
-  socket = next;
-  next.on('connect', () => {
-    setConnection('Connecting…', false);
-    void next
-      .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck('gm:identify', { stationId, version: '1.0.0' })
-      .then((response) => {
-        const ack = response as AckResponse<GmIdentified>;
-        if (!ack.ok) {
-          setConnection(ack.error.message, false);
-          return;
-        }
-        identified = true;
-        setConnection('Online', true);
-        applyState(ack.data.state);
-        next.emit('state:request', {});
-        void flush();
-      })
-      .catch(() => setConnection('No answer', false));
-  });
-  next.on('disconnect', (reason) => {
-    identified = false;
-    // The server closes a connection when another tab or tablet identifies with the same name.
-    setConnection(reason === 'io server disconnect' ? 'Taken over by another tab with this name' : 'Offline', false);
-  });
-  next.on('connect_error', (error) => {
-    const data = (error as Error & { data?: { message?: string } }).data;
-    setConnection('Offline', false);
-    byId('setup-error').textContent = data?.message ?? '';
-  });
-  next.on('state:update', (e) => applyState(e.data));
-  next.on('transaction:new', (e) => remember(e.data));
-  next.on('video:status', (e) => renderVideo(e.data));
-  next.on('device:connected', (e) => devices.connected(e));
-  next.on('device:disconnected', (e) => devices.disconnected(e));
-  next.on('sync:full', (e) => {
+function showLink(status: LinkState): void {
+  byId('taken-over').hidden = status.kind !== 'taken-over';
+  switch (status.kind) {
+    case 'connecting':
+      setConnection('Connecting…', false);
+      return;
+    case 'online':
+      setConnection('Online', true);
+      byId('setup-error').textContent = '';
+      applyState(status.identified.state);
+      link?.socket.emit('state:request', {});
+      void flush();
+      return;
+    case 'offline':
+      setConnection('Offline', false);
+      return;
+    case 'taken-over':
+      setConnection('Taken over by another tab with this name', false);
+      return;
+    case 'refused':
+      setConnection(status.message, false);
+      return;
+    case 'token-refused':
+      setConnection('Station token refused', false);
+      byId('setup').hidden = false;
+      byId('setup-error').textContent = status.message;
+      byId<HTMLInputElement>('station-token').focus();
+      return;
+  }
+}
+
+function listen(socket: StationSocket): void {
+  socket.on('state:update', (e) => applyState(e.data));
+  socket.on('transaction:new', (e) => remember(e.data));
+  socket.on('video:status', (e) => renderVideo(e.data));
+  socket.on('device:connected', (e) => devices.connected(e));
+  socket.on('device:disconnected', (e) => devices.disconnected(e));
+  socket.on('sync:full', (e) => {
     const reset = e.data.state.systemStatus.lastReset;
     if (reset && state && reset.at !== state.systemStatus.lastReset?.at) {
       showResult(`New game: reset ${reset.source === 'button' ? 'by the button' : 'by the admin'}`, 'queued');
@@ -183,24 +162,29 @@ function connect(token: string): void {
   });
 }
 
-function start(name: string, token: string): void {
+function start(name: string): void {
+  link?.close();
   stationId = name;
+  memory.station = name;
   queue = new OfflineQueue(name);
-  sessionStorage.setItem(STATION_KEY, name);
-  localStorage.setItem(LAST_NAME_KEY, name);
-  sessionStorage.setItem(TOKEN_KEY, token);
   byId('setup').hidden = true;
   byId('scan').hidden = false;
   byId('station-label').textContent = `— ${name}`;
   showQueued();
-  connect(token);
+  link = new StationLink(name, memory.token, memory, showLink);
+  listen(link.socket);
+  link.start();
   byId<HTMLInputElement>('token').focus();
 }
 
 byId<HTMLFormElement>('setup').addEventListener('submit', (event) => {
   event.preventDefault();
   const name = byId<HTMLInputElement>('station-name').value.trim();
-  if (name) start(name, byId<HTMLInputElement>('station-token').value);
+  if (!name) return;
+  memory.token = byId<HTMLInputElement>('station-token').value.trim();
+  // Choosing the name here is asking for the station, so it is taken with its secret if this browser has it.
+  memory.takenOver = false;
+  start(name);
 });
 
 byId<HTMLSelectElement>('team').addEventListener('change', () => {
@@ -223,7 +207,7 @@ function submitToken(tokenId: string): void {
   byId('new-team-row').hidden = true;
   tokenInput.value = '';
   tokenInput.focus();
-  void submit({ tokenId, teamId, scannerId: stationId });
+  void submit({ tokenId, teamId });
 }
 
 byId<HTMLFormElement>('scan-form').addEventListener('submit', (event) => {
@@ -233,11 +217,22 @@ byId<HTMLFormElement>('scan-form').addEventListener('submit', (event) => {
 
 offerNfc(byId<HTMLButtonElement>('nfc'), submitToken, (message) => showResult(message, 'rejected'));
 
+byId('take-back').addEventListener('click', () => link?.takeBack());
+
 setInterval(() => {
-  if (socket?.connected && identified) socket.emit('heartbeat', { stationId });
+  if (link?.identified) link.socket.emit('heartbeat', { stationId });
 }, HEARTBEAT_MS);
 
-byId<HTMLInputElement>('station-name').value = stationId || (localStorage.getItem(LAST_NAME_KEY) ?? '');
+const tokenBrought = memory.takeTokenFromAddress();
+byId<HTMLInputElement>('station-name').value = stationId || memory.lastName;
+byId<HTMLInputElement>('station-token').value = memory.token;
 renderTeams({ sessionId: null, lastUpdate: '', video: { status: 'idle' }, scores: [], recentTransactions: [], systemStatus: { orchestratorOnline: true, videoDisplayReady: false, resetButton: 'unavailable' } }, localTeams);
-const savedToken = sessionStorage.getItem(TOKEN_KEY) ?? '';
-if (stationId) start(stationId, savedToken);
+if (stationId) start(stationId);
+else if (tokenBrought) byId<HTMLInputElement>('station-name').focus();
+
+// The QR code's link opened in a tab already on /gm changes only the fragment: the page is not reloaded.
+window.addEventListener('hashchange', () => {
+  if (!memory.takeTokenFromAddress()) return;
+  byId<HTMLInputElement>('station-token').value = memory.token;
+  if (stationId) start(stationId);
+});
