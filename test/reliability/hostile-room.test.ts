@@ -10,9 +10,10 @@ import { bounded, killAll, rssOf, sleep, until } from '../support/reliability.js
  * The hostile room, against the built server with its defaults (stations open, as on a
  * desktop, so every attack reaches the server): team floods, identify amplification,
  * player-device floods from ten addresses and clients that never read, all at once for a
- * bounded run. Before the fixes this took the server from 111 MB to 3.46 GB, its event loop
- * to 3.4 s of delay and an honest ack to 21.7 s. Now the state, the messages and the
- * server's RSS stay bounded, the silent clients are cut, and an honest station is answered.
+ * bounded run. On the code before the fixes the same run made 713 teams, 1,750 player
+ * devices, a 458 KB sync:full and 100 KB state:updates, and never cut the silent clients
+ * (the review's longer attack took the server to 3.46 GB). Now the state, the messages and
+ * the server's RSS stay bounded, the silent clients are cut, and an honest station is answered.
  */
 
 const ATTACK_MS = 8000;
