@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { DeviceRegistry } from './domain/device-registry.js';
 import { Game } from './domain/game.js';
-import { ReconnectQueue } from './domain/reconnect-queue.js';
+import { ReconnectQueue } from './transport/socket/reconnect-queue.js';
 import { Show } from './domain/show.js';
 import type { TokenCatalog } from './domain/token-catalog.js';
 import { VideoQueue, type BusyPolicy } from './domain/video-queue.js';

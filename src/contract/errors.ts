@@ -29,40 +29,19 @@ export const ErrorPayload = z.object({
 });
 export type ErrorPayload = z.infer<typeof ErrorPayload>;
 
-/** The HTTP status each code maps to unless an error says otherwise (409 for conflicts). */
-export const httpStatusOf: Record<ErrorCode, number> = {
-  AUTH_REQUIRED: 401,
-  INVALID_TOKEN: 401,
-  SESSION_NOT_FOUND: 404,
-  DEVICE_LIMIT: 429,
-  INVALID_DATA: 400,
-  SERVER_ERROR: 500,
-  RATE_LIMITED: 429,
-  NOT_FOUND: 404,
-  VIDEO_BUSY: 409,
-  FORBIDDEN: 403,
-  TEAM_LIMIT: 409,
-};
-
-/** A failure with a contract code; every transport turns it into its own error reply. */
+/**
+ * A failure with a contract code; every transport turns it into its own error reply (the
+ * HTTP statuses are the HTTP transport's table, not the error's).
+ */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
-  readonly httpStatus: number;
-  /** Fields an HTTP reply carries beside `{code, message}` (a scan's `status`). */
-  readonly extra: Readonly<Record<string, unknown>>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { details?: unknown; httpStatus?: number; extra?: Record<string, unknown> } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { details?: unknown } = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.details = options.details;
-    this.httpStatus = options.httpStatus ?? httpStatusOf[code];
-    this.extra = options.extra ?? {};
   }
 
   toPayload(): ErrorPayload {

@@ -13,6 +13,7 @@ import {
 import type { Clock } from '../ports/clock.js';
 import type { GameStore, SessionRecord } from '../ports/store.js';
 import { ScoreBoard } from './score-board.js';
+import { UnknownTokenError } from './errors.js';
 import { TokenCatalog } from './token-catalog.js';
 
 export const PAUSED_REASON = 'session is paused';
@@ -203,7 +204,7 @@ export class Game {
    */
   stagePlayerScan(tokenId: string, deviceId: string): PlayerScan {
     const token = this.deps.catalog.get(tokenId);
-    if (!token) throw new AppError('INVALID_DATA', 'unknown token', { httpStatus: 404, details: { tokenId } });
+    if (!token) throw new UnknownTokenError(tokenId);
     const scan: PlayerScan = {
       tokenId: token.id,
       deviceId,

@@ -16,6 +16,7 @@ import type { VideoPlayer } from '../ports/video-player.js';
 import { DeviceRegistry, type DeviceInfo } from './device-registry.js';
 import type { Game, SessionArchive, Submission, SubmitOutcome } from './game.js';
 import type { VideoQueue } from './video-queue.js';
+import { UnknownTokenError } from './errors.js';
 
 
 export interface ShowDeps {
@@ -200,7 +201,7 @@ export class Show {
     switch (command.action) {
       case 'play': {
         const token = this.game.catalog.get(command.tokenId);
-        if (!token) throw new AppError('INVALID_DATA', 'unknown token', { httpStatus: 404, details: [{ field: 'tokenId', message: 'unknown token' }] });
+        if (!token) throw new UnknownTokenError(command.tokenId);
         if (token.video === undefined) {
           throw new AppError('INVALID_DATA', `token ${token.id} has no video`, { details: [{ field: 'tokenId', message: 'has no video' }] });
         }

@@ -56,10 +56,10 @@ export class VideoQueue {
    */
   requestFromScan(tokenId: string, video: string, requestedBy: string): VideoItem {
     if (this.current && this.deps.busyPolicy === 'reject') {
-      throw new AppError('VIDEO_BUSY', VIDEO_BUSY_MESSAGE, { extra: { status: 'rejected' } });
+      throw new AppError('VIDEO_BUSY', VIDEO_BUSY_MESSAGE);
     }
     if (this.waiting.some((item) => item.requestedBy === requestedBy)) {
-      throw new AppError('VIDEO_BUSY', 'this scanner already has a clip waiting for the TV', { extra: { status: 'rejected' } });
+      throw new AppError('VIDEO_BUSY', 'this scanner already has a clip waiting for the TV');
     }
     return this.enqueue(tokenId, video, requestedBy);
   }
@@ -67,9 +67,7 @@ export class VideoQueue {
   /** An admin asked for a clip: it waits its turn, unless the queue is full. */
   enqueue(tokenId: string, video: string, requestedBy: string): VideoItem {
     if (this.current && this.waiting.length >= this.maxWaiting) {
-      throw new AppError('VIDEO_BUSY', `the video queue is full (${this.maxWaiting} clips waiting): try again later`, {
-        extra: { status: 'rejected' },
-      });
+      throw new AppError('VIDEO_BUSY', `the video queue is full (${this.maxWaiting} clips waiting): try again later`);
     }
     this.deps.media.resolve(video); // refuse a path outside the media folder before storing it
     const item: VideoItem = {

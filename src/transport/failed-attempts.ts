@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { KeyedRateLimiter, TokenBucket } from '../domain/rate-limit.js';
+import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
 import type { Clock } from '../ports/clock.js';
 import { LogOncePer } from './log-once.js';
 

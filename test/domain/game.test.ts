@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UnknownTokenError } from '../../src/domain/errors.js';
 import { loadTokenCatalog } from '../../src/adapters/show-files.js';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { AppError, type PlayerScan, type Session, type Transaction } from '../../src/contract/index.js';
@@ -335,7 +336,6 @@ describe('Game.submit', () => {
     expect(game.state()).toMatchObject({ sessionId: null, scores: [], recentTransactions: [] });
     const error = appError(() => game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }));
     expect(error.code).toBe('SESSION_NOT_FOUND');
-    expect(error.httpStatus).toBe(404);
     expect(appError(() => game.setSessionStatus('active')).code).toBe('SESSION_NOT_FOUND');
   });
 
@@ -468,13 +468,13 @@ describe('Game.recordPlayerScan', () => {
     expect(game.state().scores).toEqual([]);
   });
 
-  it('refuses an unknown token with INVALID_DATA and HTTP 404', () => {
+  it('refuses an unknown token with an UnknownTokenError (INVALID_DATA naming the field)', () => {
     const { game, store } = boot();
     const session = game.start();
     const error = appError(() => recordScan(game, 'nope99', 'player-1'));
     expect(error.code).toBe('INVALID_DATA');
-    expect(error.httpStatus).toBe(404);
-    expect(error.details).toEqual({ tokenId: 'nope99' });
+    expect(error).toBeInstanceOf(UnknownTokenError);
+    expect(error.details).toEqual([{ field: 'tokenId', message: 'unknown token' }]);
     expect(store.playerScans(session.id)).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UnknownTokenError } from '../../src/domain/errors.js';
 import { loadTokenCatalog } from '../../src/adapters/show-files.js';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
@@ -179,7 +180,7 @@ describe('Show: player scans of video tokens', () => {
     const { show, player, store } = boot();
     const error = await rejection(show.playerScan('nope', 'player-1'));
     expect(error.code).toBe('INVALID_DATA');
-    expect(error.httpStatus).toBe(404);
+    expect(error).toBeInstanceOf(UnknownTokenError);
     expect(player.plays).toEqual([]);
     expect(store.playerScans(show.session?.id ?? '')).toEqual([]);
   });
@@ -190,9 +191,7 @@ describe('Show: player scans of video tokens', () => {
 
     const error = await rejection(show.playerScan('tok002', 'player-2'));
     expect(error.code).toBe('VIDEO_BUSY');
-    expect(error.httpStatus).toBe(409);
     expect(error.message).toBe(VIDEO_BUSY_MESSAGE);
-    expect(error.extra).toEqual({ status: 'rejected' });
 
     expect(player.plays).toHaveLength(1);
     expect(show.videoOverview().queue).toEqual([]);
@@ -368,7 +367,7 @@ describe('Show.controlVideo', () => {
     const { show, player } = boot();
     const error = appError(() => show.controlVideo({ action: 'play', tokenId: 'nope' }));
     expect(error.code).toBe('INVALID_DATA');
-    expect(error.httpStatus).toBe(404);
+    expect(error).toBeInstanceOf(UnknownTokenError);
     expect(player.plays).toEqual([]);
   });
 
@@ -376,7 +375,6 @@ describe('Show.controlVideo', () => {
     const { show, player, store } = boot();
     const error = appError(() => show.controlVideo({ action: 'play', tokenId: 'tok001' }));
     expect(error.code).toBe('INVALID_DATA');
-    expect(error.httpStatus).toBe(400);
     expect(error.message).toMatch(/tok001/);
     expect(player.plays).toEqual([]);
     expect(store.unfinishedVideoItems()).toEqual([]);

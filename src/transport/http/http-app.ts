@@ -16,7 +16,7 @@ import {
   type PlayerScanResponse,
   type StationAccessResponse,
 } from '../../contract/index.js';
-import { KeyedRateLimiter } from '../../domain/rate-limit.js';
+import { KeyedRateLimiter } from '../rate-limit.js';
 import type { Show } from '../../domain/show.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
@@ -25,6 +25,7 @@ import { FailedAttempts } from '../failed-attempts.js';
 import { LogOncePer } from '../log-once.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { securityHeaders } from './security-headers.js';
+import { HttpError, httpReplyOf } from './http-errors.js';
 
 export interface HttpAppDeps {
   show: Show;
@@ -79,7 +80,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }
     res.set('connection', 'close');
     res.once('finish', () => req.socket.destroy());
-    throw new AppError('INVALID_DATA', `the body is larger than ${BODY_LIMIT}`, { httpStatus: 413 });
+    throw new HttpError(413, 'INVALID_DATA', `the body is larger than ${BODY_LIMIT}`);
   });
   // A body without a declared length (chunked) is counted as it arrives: past the limit it is
   // answered 413 at once and the connection closed, rather than read to its end.
@@ -93,8 +94,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       received += chunk.length;
       if (received <= BODY_LIMIT_BYTES || res.headersSent) return;
       req.off('data', count);
-      const failure = new AppError('INVALID_DATA', `the body is larger than ${BODY_LIMIT}`, { httpStatus: 413 });
-      res.status(413).set('connection', 'close').json(failure.toPayload());
+      const failure = httpReplyOf(new HttpError(413, 'INVALID_DATA', `the body is larger than ${BODY_LIMIT}`));
+      res.status(failure.status).set('connection', 'close').json(failure.body);
       res.once('finish', () => req.socket.destroy());
     };
     req.on('data', count);
@@ -149,7 +150,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   }
 
   app.get('/health', (_req, res) => {
-    if (!deps.isReady()) throw new AppError('SERVER_ERROR', 'starting or stopping', { httpStatus: 503 });
+    if (!deps.isReady()) throw new HttpError(503, 'SERVER_ERROR', 'starting or stopping');
     res.json({ status: 'ok' });
   });
 
@@ -254,7 +255,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
     const failure = bodyParserError(error) ?? toAppError(error, log);
-    res.status(failure.httpStatus).json({ ...failure.toPayload(), ...failure.extra });
+    const reply = httpReplyOf(failure);
+    res.status(reply.status).json(reply.body);
   });
   return app;
 }
@@ -266,10 +268,10 @@ function bodyParserError(error: unknown): AppError | undefined {
     case 'entity.parse.failed':
       return new AppError('INVALID_DATA', 'the body is not valid JSON');
     case 'entity.too.large':
-      return new AppError('INVALID_DATA', `the body is larger than ${BODY_LIMIT}`, { httpStatus: 413 });
+      return new HttpError(413, 'INVALID_DATA', `the body is larger than ${BODY_LIMIT}`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError('INVALID_DATA', 'unsupported body encoding', { httpStatus: 415 });
+      return new HttpError(415, 'INVALID_DATA', 'unsupported body encoding');
     default:
       return undefined;
   }

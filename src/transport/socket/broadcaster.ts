@@ -15,7 +15,7 @@ import type {
 } from '../../contract/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { SessionChange, ShowNotifier } from '../../ports/notifier.js';
-import type { ReconnectQueue } from '../../domain/reconnect-queue.js';
+import type { ReconnectQueue } from './reconnect-queue.js';
 import type { Timers } from '../../ports/timers.js';
 import { Coalescer } from '../coalescer.js';
 

@@ -13,8 +13,8 @@ import {
   type DisconnectReason,
   type ServerToClientEvents,
 } from '../../contract/index.js';
-import { ConnectionRateLimiter, KeyedRateLimiter } from '../../domain/rate-limit.js';
-import type { ReconnectQueue } from '../../domain/reconnect-queue.js';
+import { ConnectionRateLimiter, KeyedRateLimiter } from '../rate-limit.js';
+import type { ReconnectQueue } from './reconnect-queue.js';
 import type { Show } from '../../domain/show.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';

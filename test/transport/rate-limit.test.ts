@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contractRateLimits } from '../../src/contract/index.js';
-import { ConnectionRateLimiter, KeyedRateLimiter, TokenBucket } from '../../src/domain/rate-limit.js';
+import { ConnectionRateLimiter, KeyedRateLimiter, TokenBucket } from '../../src/transport/rate-limit.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 

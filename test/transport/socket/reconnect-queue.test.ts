@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from '../../src/contract/index.js';
-import { ReconnectQueue } from '../../src/domain/reconnect-queue.js';
-import { ManualClock } from '../support/manual-clock.js';
+import type { Envelope } from '../../../src/contract/index.js';
+import { ReconnectQueue } from '../../../src/transport/socket/reconnect-queue.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 
 let counter = 0;

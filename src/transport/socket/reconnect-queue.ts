@@ -1,5 +1,5 @@
-import type { Envelope } from '../contract/index.js';
-import type { Clock } from '../ports/clock.js';
+import type { Envelope } from '../../contract/index.js';
+import type { Clock } from '../../ports/clock.js';
 
 interface AwayStation {
   rooms: ReadonlySet<string>;
