@@ -3,6 +3,7 @@ import { lstatSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigSchema } from '../../src/config.js';
 import { tempDir } from '../support/harness.js';
 
 const checkout = fileURLToPath(new URL('../..', import.meta.url));
@@ -252,5 +253,111 @@ describe('install.sh --apply-boot-config (the first-boot settings file)', () => 
     } finally {
       rmSync(staged, { recursive: true, force: true });
     }
+  });
+});
+
+describe('install.sh changes only what it is given (an upgrade or a boot file is not a reset)', () => {
+  const HOTSPOT = 'etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection';
+  // What the Pi is configured by, besides the hotspot: every byte of these is compared.
+  const FILES = [ENV, 'boot/firmware/cmdline.txt', 'boot/firmware/config.txt', 'etc/hostname', 'etc/NetworkManager/dnsmasq-shared.d/orchestrator.conf'];
+  let staged: string;
+  let conf: string;
+  const at = (path: string) => readFileSync(join(staged, path), 'utf8');
+  const snapshot = () => Object.fromEntries(FILES.map((path) => [path, at(path)]));
+  const run = (...args: string[]) => {
+    const result = spawnSync('bash', [script, '--root', staged, ...args], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    return result;
+  };
+  const apply = (text: string) => {
+    writeFileSync(conf, text);
+    return run('--apply-boot-config', conf);
+  };
+  const setLine = (text: string, key: string, value: string) => text.replace(new RegExp(`^${key}=.*$`, 'm'), `${key}=${value}`);
+
+  beforeAll(() => {
+    staged = tempDir('staged-keep-');
+    conf = join(staged, 'boot/firmware/orchestrator.conf');
+    run('--ssid', 'Venue', '--psk', 'venue-pass-2026', '--country', 'FR', '--button-pin', '22', '--station-token', 'venue-stations_2026');
+    // Added by staff: a status LED, a setting of their own with its comment, a line after our config.txt block.
+    writeFileSync(join(staged, ENV), `${at(ENV)}# the status LED by the door\nRESET_LED_PIN=27\nMY_OWN=1\n`);
+    writeFileSync(join(staged, 'boot/firmware/config.txt'), `${at('boot/firmware/config.txt')}dtparam=audio=on\n`);
+  });
+  afterAll(() => rmSync(staged, { recursive: true, force: true }));
+
+  it('applies a boot file naming only WIFI_SSID to the hotspot and WIFI_SSID, every other byte unchanged', () => {
+    const before = snapshot();
+    const hotspot = at(HOTSPOT);
+    apply('WIFI_SSID=Other\n');
+    expect(at(HOTSPOT)).toBe(setLine(hotspot, 'ssid', 'Other'));
+    const after = snapshot();
+    expect(after[ENV]).toBe(setLine(before[ENV] ?? '', 'WIFI_SSID', 'Other'));
+    for (const path of FILES.filter((path) => path !== ENV)) expect(after[path], path).toBe(before[path]);
+    // The values themselves, so the comparison above is not between two empty files.
+    expect(after[ENV]).toMatch(/^RESET_LED_PIN=27$/m);
+    expect(after[ENV]).toMatch(/^MY_OWN=1$/m);
+    expect(after[ENV]).toMatch(/^# the status LED by the door$/m);
+    expect(after[ENV]).toMatch(/^RESET_BUTTON_PIN=22$/m);
+    expect(stationToken(after[ENV] ?? '')).toBe('venue-stations_2026');
+    expect(after['boot/firmware/cmdline.txt']).toContain('cfg80211.ieee80211_regdom=FR');
+    expect(after['boot/firmware/config.txt']).toMatch(/^dtoverlay=gpio-key,gpio=22,/m);
+  });
+
+  it('keeps country, pin, LED, token, passphrase and keys added by hand on a re-install without options', () => {
+    const before = snapshot();
+    const hotspot = at(HOTSPOT);
+    run();
+    expect(snapshot()).toEqual(before);
+    expect(at(HOTSPOT)).toMatch(/^ssid=Other$/m);
+    expect(at(HOTSPOT)).toMatch(/^psk=venue-pass-2026$/m);
+    expect(at(HOTSPOT).match(/^(ssid|psk)=.*$/gm)).toEqual(hotspot.match(/^(ssid|psk)=.*$/gm));
+  });
+
+  it('lets an option given to a re-install change its setting only', () => {
+    const before = snapshot();
+    run('--country', 'DE');
+    const after = snapshot();
+    expect(after['boot/firmware/cmdline.txt']).toBe((before['boot/firmware/cmdline.txt'] ?? '').replace('regdom=FR', 'regdom=DE'));
+    for (const path of FILES.filter((path) => path !== 'boot/firmware/cmdline.txt')) expect(after[path], path).toBe(before[path]);
+  });
+
+  it('takes BUTTON_PIN (the old name) and RESET_BUTTON_PIN, writing RESET_BUTTON_PIN and the overlay where they stand', () => {
+    const before = snapshot();
+    apply('BUTTON_PIN=5\n');
+    const keycode = ConfigSchema.parse({}).RESET_BUTTON_KEYCODE;
+    expect(at(ENV)).toBe(setLine(before[ENV] ?? '', 'RESET_BUTTON_PIN', '5'));
+    expect(at(ENV)).not.toMatch(/^BUTTON_PIN=/m);
+    const config = at('boot/firmware/config.txt');
+    expect(config).toBe((before['boot/firmware/config.txt'] ?? '').replaceAll('GPIO22 ', 'GPIO5 ').replace('gpio=22,', 'gpio=5,'));
+    expect(config.match(/^dtoverlay=gpio-key,.*$/gm)).toEqual([`dtoverlay=gpio-key,gpio=5,active_low=1,gpio_pull=up,keycode=${keycode}`]);
+    expect(config.endsWith('# <<< orchestrator\ndtparam=audio=on\n')).toBe(true);
+    apply('RESET_BUTTON_PIN=6\n');
+    expect(at(ENV)).toMatch(/^RESET_BUTTON_PIN=6$/m);
+    expect(at('boot/firmware/config.txt')).toMatch(/^dtoverlay=gpio-key,gpio=6,/m);
+  });
+
+  it("takes the key code and the port from the env file, else from the app's defaults, never from a copy in the script", () => {
+    const defaults = ConfigSchema.parse({});
+    const text = readFileSync(script, 'utf8');
+    for (const value of [defaults.RESET_BUTTON_KEYCODE, defaults.PORT, defaults.RESET_BUTTON_PIN]) {
+      expect(text).not.toMatch(new RegExp(`(^|[^0-9])${value}([^0-9]|$)`));
+    }
+    expect(at(ENV)).toContain(`http://orchestrator.local:${defaults.PORT}/gm`);
+    writeFileSync(join(staged, ENV), `${at(ENV)}PORT=8080\nRESET_BUTTON_KEYCODE=149\n`);
+    apply('RESET_BUTTON_PIN=7\n');
+    expect(at('boot/firmware/config.txt')).toMatch(/^dtoverlay=gpio-key,gpio=7,active_low=1,gpio_pull=up,keycode=149$/m);
+    expect(run().stdout).toContain('http://orchestrator.local:8080/gm');
+  });
+
+  it('renames the Pi from a HOSTNAME line: the name files and the idle screen address, nothing else', () => {
+    const before = snapshot();
+    apply('HOSTNAME=stage-left\n');
+    const after = snapshot();
+    expect(after['etc/hostname']).toBe('stage-left\n');
+    expect(after['etc/NetworkManager/dnsmasq-shared.d/orchestrator.conf']).toContain('address=/stage-left.show/10.42.0.1');
+    expect(after[ENV]).toBe((before[ENV] ?? '').replace('//orchestrator.local:', '//stage-left.local:'));
+    expect(after['boot/firmware/cmdline.txt']).toBe(before['boot/firmware/cmdline.txt']);
+    expect(after['boot/firmware/config.txt']).toBe(before['boot/firmware/config.txt']);
   });
 });
