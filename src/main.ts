@@ -2,29 +2,34 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { MpvMissingError, MpvProcess } from './adapters/mpv/mpv-process.js';
-import { MpvPlayer } from './adapters/mpv/mpv-player.js';
+import { startApp, type App, type DisplayMonitor } from './app/compose.js';
+import type { Component } from './app/lifecycle.js';
+import type { AppSettings } from './app/settings.js';
+import { openButtonHardware } from './adapters/button/button-hardware.js';
+import { prepareDataDir } from './adapters/data-dir.js';
+import { PiHealth } from './adapters/health/pi-health.js';
+import { osMachineIdentity } from './adapters/machine-identity.js';
 import { DisplayWatcher } from './adapters/mpv/display-watcher.js';
+import { MpvPlayer } from './adapters/mpv/mpv-player.js';
+import { MpvProcess } from './adapters/mpv/mpv-process.js';
 import { detectBoard, findHdmiConnector, piDisplayArgs } from './adapters/mpv/pi-display.js';
-import { fillIdleText, stationUrl, wifiJoinText } from './adapters/video/idle-text.js';
-import { startResetButton } from './adapters/button/start-reset-button.js';
 import { checkVideos, loadScoringRules, loadTokenCatalog } from './adapters/show-files.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
+import { SdNotify, systemdNotifyCli } from './adapters/systemd/sd-notify.js';
+import { systemClock } from './adapters/system-clock.js';
+import { fillIdleText, stationUrl, wifiJoinText } from './adapters/video/idle-text.js';
 import { MediaFolder } from './adapters/video/media-folder.js';
+import { MpvOrNoDisplay } from './adapters/video/mpv-or-no-display.js';
 import { NoDisplayPlayer } from './adapters/video/no-display.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { startOrchestrator } from './orchestrator.js';
 import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
-import { PiHealth } from './adapters/health/pi-health.js';
-import { SdNotify, systemdNotifyCli } from './adapters/systemd/sd-notify.js';
-import { prepareDataDir } from './adapters/data-dir.js';
-import { osMachineIdentity } from './adapters/machine-identity.js';
 import { stationAccessOf } from './transport/station-access.js';
 
 /** The checkout (or install) folder: relative paths in the configuration start here. */
 const baseDir = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The composition root: configuration, adapters, the app, and the signals that stop it. */
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -59,82 +64,85 @@ async function main(): Promise<void> {
       'GM stations are OPEN: any device on the network can act as a GM station and record transactions. Set STATION_TOKEN (or STATION_TOKEN=generate) to close them',
     );
   } else logger.info('GM stations need the station token (shown on /admin)');
-  const { video, display } = await startVideoPlayer(config, media, logger);
 
-  // The port is known once listening (PORT=0 picks one); the idle text reads it then.
-  const listening = { port: config.PORT };
-  const orchestrator = await startOrchestrator({
-    host: config.HOST,
-    port: config.PORT,
-    maxStations: config.MAX_GM_STATIONS,
-    ...(config.MAX_CONNECTIONS === undefined ? {} : { maxConnections: config.MAX_CONNECTIONS }),
-    timing: { identifyTimeoutMs: config.IDENTIFY_TIMEOUT_MS },
-    stationToken: stations.open ? undefined : stations.token,
-    machine: osMachineIdentity,
-    allowedHosts: (config.ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim()).filter((host) => host !== ''),
-    limits: {
-      maxTeams: config.MAX_TEAMS,
-      maxPlayerDevices: config.MAX_PLAYER_DEVICES,
-      maxVideoQueue: config.MAX_VIDEO_QUEUE,
-      ...(config.MAX_CONNECTIONS_PER_ADDRESS === undefined ? {} : { maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS }),
-    },
-    store,
-    catalog,
-    video,
-    media,
-    videoBusyPolicy: config.VIDEO_BUSY_POLICY,
-    idleText: (session) => {
-      if (config.IDLE_TEXT === 'none') return undefined;
-      const url = stationUrl(config.HOST, listening.port);
-      return fillIdleText(config.IDLE_TEXT, { url, ssid: config.WIFI_SSID ?? '', session: session?.name ?? 'no session' });
-    },
-    adminAuth,
-    logger,
-    webDir: join(baseDir, 'dist/web'),
-    health: new PiHealth(config.HOST_ROOT, config.DATA_DIR),
-  });
+  const { video, display } = tvOf(config, media, logger);
+  const systemd = new SdNotify(process.env, systemdNotifyCli, systemClock, (error) => logger.warn({ err: error }, 'sd_notify failed'));
+  const readiness: Component = { name: 'systemd', start: () => systemd.ready(), stop: () => systemd.stopping() };
 
-  listening.port = orchestrator.port;
-  orchestrator.show.refreshIdleText();
-  if (display) {
-    orchestrator.show.displayConnection(display.isConnected);
-    display.onChange((connected) => {
-      logger.info({ connected }, connected ? 'TV connected' : 'TV disconnected');
-      orchestrator.show.displayConnection(connected);
+  let app: App;
+  try {
+    app = await startApp(settingsOf(config, stations.open ? undefined : stations.token), {
+      store,
+      catalog,
+      media,
+      video,
+      adminAuth,
+      machine: osMachineIdentity,
+      clock: systemClock,
+      logger,
+      health: new PiHealth(config.HOST_ROOT, config.DATA_DIR),
+      ...(display ? { display } : {}),
+      button: await openButtonHardware(
+        {
+          driver: config.RESET_BUTTON_DRIVER,
+          device: config.RESET_BUTTON_DEVICE,
+          pin: config.RESET_BUTTON_PIN,
+          hostRoot: config.HOST_ROOT,
+          keyCode: config.RESET_BUTTON_KEYCODE,
+          ledPin: config.RESET_LED_PIN,
+        },
+        logger.child({ component: 'button' }),
+      ),
+      readiness,
     });
+  } catch (error) {
+    store.close();
+    throw error;
   }
-  const button = await startResetButton(config, orchestrator.show, logger);
-  const systemd = new SdNotify(process.env, systemdNotifyCli, (error) => logger.warn({ err: error }, 'sd_notify failed'));
-  systemd.ready();
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    const forced = setTimeout(() => process.exit(1), 10_000);
-    forced.unref();
-    systemd.stopping();
-    button.close();
-    void orchestrator
-      .close()
-      .then(() => video.close())
-      .finally(() => {
-        store.close();
-        logger.info('stopped');
-        process.exit(0);
-      });
+    // Each component's stop is bounded; this is the last resort if the process still hangs.
+    setTimeout(() => process.exit(1), 15_000).unref();
+    void app.stop().finally(() => {
+      store.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-/** The TV: mpv when configured and installed, otherwise no display (everything else works). */
-async function startVideoPlayer(
-  config: Config,
-  media: MediaFolder,
-  logger: Logger,
-): Promise<{ video: VideoPlayer; display?: DisplayWatcher }> {
+function settingsOf(config: Config, stationToken: string | undefined): AppSettings {
+  return {
+    host: config.HOST,
+    port: config.PORT,
+    maxStations: config.MAX_GM_STATIONS,
+    ...(config.MAX_CONNECTIONS === undefined ? {} : { maxConnections: config.MAX_CONNECTIONS }),
+    stationToken,
+    videoBusyPolicy: config.VIDEO_BUSY_POLICY,
+    idleText: (session, port) => {
+      if (config.IDLE_TEXT === 'none') return undefined;
+      return fillIdleText(config.IDLE_TEXT, { url: stationUrl(config.HOST, port), ssid: config.WIFI_SSID ?? '', session: session?.name ?? 'no session' });
+    },
+    webDir: join(baseDir, 'dist/web'),
+    allowedHosts: (config.ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim()).filter((host) => host !== ''),
+    timing: { identifyTimeoutMs: config.IDENTIFY_TIMEOUT_MS, resetHoldMs: config.RESET_HOLD_MS },
+    limits: {
+      maxTeams: config.MAX_TEAMS,
+      maxPlayerDevices: config.MAX_PLAYER_DEVICES,
+      maxVideoQueue: config.MAX_VIDEO_QUEUE,
+      ...(config.MAX_CONNECTIONS_PER_ADDRESS === undefined ? {} : { maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS }),
+    },
+  };
+}
+
+/** The TV: mpv when configured (no display when it is not installed), and the HDMI connector's watcher on a Pi. */
+function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: VideoPlayer; display?: DisplayMonitor } {
   const log = logger.child({ component: 'video' });
   if (config.VIDEO_PLAYER === 'none') {
     log.warn('VIDEO_PLAYER=none: no display is driven; video scans are logged and reported as errors to GMs');
@@ -162,24 +170,15 @@ async function startVideoPlayer(
     logger,
   });
   log.info({ board, output: drm ? 'drm' : 'window', connector: connector?.connector, args: outputArgs }, 'video output');
-  const wifi = config.IDLE_WIFI_QR === 'on' && config.WIFI_SSID !== undefined && config.WIFI_PSK !== undefined
-    ? { text: wifiJoinText(config.WIFI_SSID, config.WIFI_PSK), caption: `Wi-Fi: ${config.WIFI_SSID}` }
-    : undefined;
-  const player = new MpvPlayer({ process: mpv, idleMedia, logger, ...(wifi ? { idleQr: wifi } : {}) });
-  let watcher: DisplayWatcher | undefined;
-  if (connector) {
-    watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput());
-    watcher.start();
-    if (!watcher.isConnected) log.warn({ connector: connector.connector }, 'no TV detected yet: the picture starts when one is connected');
-  }
-  try {
-    await player.start();
-    return { video: player, ...(watcher ? { display: watcher } : {}) };
-  } catch (error) {
-    if (!(error instanceof MpvMissingError)) throw error;
-    log.error(`${error.message}. Running without a display until then.`);
-    return { video: new NoDisplayPlayer(), ...(watcher ? { display: watcher } : {}) };
-  }
+  const wifi =
+    config.IDLE_WIFI_QR === 'on' && config.WIFI_SSID !== undefined && config.WIFI_PSK !== undefined
+      ? { text: wifiJoinText(config.WIFI_SSID, config.WIFI_PSK), caption: `Wi-Fi: ${config.WIFI_SSID}` }
+      : undefined;
+  const video = new MpvOrNoDisplay(new MpvPlayer({ process: mpv, idleMedia, logger, ...(wifi ? { idleQr: wifi } : {}) }), log);
+  if (!connector) return { video };
+  const watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput(), systemClock);
+  if (!watcher.isConnected) log.warn({ connector: connector.connector }, 'no TV detected yet: the picture starts when one is connected');
+  return { video, display: watcher };
 }
 
 main().catch((error: unknown) => {

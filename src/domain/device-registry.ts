@@ -27,7 +27,7 @@ export class DeviceRegistry {
   private readonly spaces: Record<DeviceType, Map<string, DeviceEntry>> = { gm: new Map(), player: new Map() };
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly forgetAfterMs = 30_000,
   ) {}
 

@@ -24,7 +24,7 @@ const RECENT_IN_SYNC = 100;
 export interface GameDeps {
   store: GameStore;
   catalog: TokenCatalog;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   newId: () => string;
   /** Teams in one session; a submission naming a new team beyond it is refused (TEAM_LIMIT). */
   maxTeams?: number;

@@ -1,4 +1,4 @@
-import type { Timers } from '../ports/timers.js';
+import type { Cancel, Clock } from '../ports/clock.js';
 
 export type LedPattern = 'off' | 'blink' | 'flash';
 
@@ -17,12 +17,12 @@ export const defaultLedTiming: LedSignalTiming = { blinkMs: 250, flashMs: 80, fl
  * quick flashes on reset, then dark. A new pattern replaces the one running.
  */
 export class LedSignal {
-  private timer: unknown;
+  private timer: Cancel | undefined;
   private lit = false;
 
   constructor(
     private readonly write: (on: boolean) => void,
-    private readonly timers: Timers,
+    private readonly clock: Clock,
     private readonly timing: LedSignalTiming = defaultLedTiming,
   ) {}
 
@@ -50,10 +50,10 @@ export class LedSignal {
     const step = () => {
       this.set(!this.lit);
       left -= 1;
-      if (left > 0) this.timer = this.timers.setTimeout(step, halfPeriodMs);
+      if (left > 0) this.timer = this.clock.after(halfPeriodMs, step);
       else this.timer = undefined;
     };
-    this.timer = this.timers.setTimeout(step, halfPeriodMs);
+    this.timer = this.clock.after(halfPeriodMs, step);
   }
 
   private set(on: boolean): void {
@@ -62,7 +62,7 @@ export class LedSignal {
   }
 
   private cancel(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+    this.timer?.();
     this.timer = undefined;
   }
 }

@@ -1,4 +1,4 @@
-import type { Timers } from '../ports/timers.js';
+import type { Cancel, Clock } from '../ports/clock.js';
 
 export interface ResetButtonTiming {
   /** A change must hold this long to count (contact bounce). */
@@ -56,11 +56,11 @@ export class ResetButton {
   private state: State = { name: 'released' };
   private readonly startedAt: number;
   private lastReset = Number.NEGATIVE_INFINITY;
-  private timers: unknown[] = [];
+  private timers: Cancel[] = [];
 
   constructor(
     private readonly callbacks: ResetButtonCallbacks,
-    private readonly clock: Timers,
+    private readonly clock: Clock,
     private readonly timing: ResetButtonTiming = defaultButtonTiming,
   ) {
     this.startedAt = clock.now();
@@ -139,10 +139,10 @@ export class ResetButton {
   }
 
   private after(ms: number, action: () => void): void {
-    this.timers.push(this.clock.setTimeout(action, ms));
+    this.timers.push(this.clock.after(ms, action));
   }
 
   private clearTimers(): void {
-    for (const timer of this.timers.splice(0)) this.clock.clearTimeout(timer);
+    for (const cancel of this.timers.splice(0)) cancel();
   }
 }

@@ -10,7 +10,7 @@ export interface VideoQueueDeps {
   player: VideoPlayer;
   store: VideoQueueStore;
   media: MediaLibrary;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   newId: () => string;
   /** What a player scan of a video does while another one plays. */
   busyPolicy: BusyPolicy;

@@ -1,4 +1,4 @@
-import { realTimers, type Timers } from '../ports/timers.js';
+import type { Cancel, Clock } from '../ports/clock.js';
 
 /**
  * Runs `flush` at most once per `intervalMs`: the first request of a quiet period runs at
@@ -7,34 +7,35 @@ import { realTimers, type Timers } from '../ports/timers.js';
  */
 export class Coalescer {
   private lastRun = Number.NEGATIVE_INFINITY;
-  private pending: unknown;
+  private pending: Cancel | undefined;
 
   constructor(
     private readonly flush: () => void,
     private readonly intervalMs: number,
-    private readonly timers: Timers = realTimers,
+    private readonly clock: Clock,
   ) {}
 
   request(): void {
     if (this.pending !== undefined) return;
-    const wait = this.lastRun + this.intervalMs - this.timers.now();
+    // At most one interval: a wall clock set back (a Pi without a real-time clock) never stalls it.
+    const wait = Math.min(this.intervalMs, this.lastRun + this.intervalMs - this.clock.now());
     if (wait <= 0) {
       this.run();
       return;
     }
-    this.pending = this.timers.setTimeout(() => {
+    this.pending = this.clock.after(wait, () => {
       this.pending = undefined;
       this.run();
-    }, wait);
+    });
   }
 
   cancel(): void {
-    if (this.pending !== undefined) this.timers.clearTimeout(this.pending);
+    this.pending?.();
     this.pending = undefined;
   }
 
   private run(): void {
-    this.lastRun = this.timers.now();
+    this.lastRun = this.clock.now();
     this.flush();
   }
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import { LogOncePer } from './log-once.js';
 
 export interface FailedAttemptsOptions {
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   log: Logger;
   /** What fails, for the log: "station token", "admin password". */
   what: string;

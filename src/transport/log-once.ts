@@ -9,7 +9,7 @@ export class LogOncePer {
   private readonly lastLogged = new Map<string, number>();
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly windowMs = 60_000,
     private readonly maxKeys = 1000,
   ) {}

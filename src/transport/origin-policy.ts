@@ -22,7 +22,7 @@ export class OriginPolicy {
   constructor(
     private readonly machine: MachineIdentity,
     extraHosts: readonly string[],
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     const host = normalise(machine.hostname());
     this.names = new Set([...APPLIANCE_NAMES, host, `${host}.local`, `${host}.show`, ...extraHosts.map(normalise)].filter((name) => name !== ''));

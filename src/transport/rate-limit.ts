@@ -12,7 +12,7 @@ export class TokenBucket {
   constructor(
     private readonly capacity: number,
     private readonly perMs: number,
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.tokens = capacity;
     this.updatedAt = clock.now();
@@ -40,7 +40,7 @@ export class ConnectionRateLimiter {
   private readonly perEvent = new Map<ClientEventName, TokenBucket>();
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly limits = contractRateLimits,
   ) {
     this.all = new TokenBucket(limits.all.count, limits.all.perMs, clock);
@@ -69,7 +69,7 @@ export class KeyedRateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly limit: RateLimit,
     private readonly maxKeys = 1000,
   ) {}

@@ -7,8 +7,9 @@ import { EV_KEY, EvdevButtonLine, findGpioKeysDevice, parseInputEvents } from '.
 import { sysfsGpioNumber } from '../../src/adapters/button/sysfs-gpio.js';
 import { chooseButtonDriver, type ButtonDriverSetting } from '../../src/adapters/button/choose-driver.js';
 import { OnoffButtonLine, OnoffLed, type GpioClass } from '../../src/adapters/button/onoff.js';
-import { startResetButton } from '../../src/adapters/button/start-reset-button.js';
-import type { Show } from '../../src/domain/show.js';
+import { openButtonHardware } from '../../src/adapters/button/button-hardware.js';
+import { ResetButtonControl } from '../../src/app/reset-button-control.js';
+import { systemClock } from '../../src/adapters/system-clock.js';
 import { pino } from 'pino';
 import { tempDir } from '../support/harness.js';
 
@@ -274,22 +275,16 @@ describe('the onoff adapters', () => {
   });
 });
 
-describe('startResetButton', () => {
-  const config = {
-    RESET_BUTTON_DEVICE: undefined,
-    RESET_BUTTON_PIN: 17,
-    RESET_BUTTON_KEYCODE: 148,
-    RESET_HOLD_MS: 3000,
-    RESET_LED_PIN: undefined,
-  };
-
+describe('ResetButtonControl with the hardware openButtonHardware finds', () => {
   it('reports the button unavailable, with one log line, when none is wired', async () => {
     const statuses: string[] = [];
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-    const show = { resetButtonStatus: (status: string) => statuses.push(status) } as unknown as Show;
-    const running = await startResetButton({ ...config, RESET_BUTTON_DRIVER: 'auto', HOST_ROOT: root }, show, logger);
-    running.close();
+    const game = { resetButtonStatus: (status: string) => statuses.push(status), reset: () => { throw new Error('no reset expected'); } };
+    const hardware = await openButtonHardware({ driver: 'auto', device: undefined, pin: 17, hostRoot: root, keyCode: 148, ledPin: undefined }, logger);
+    const control = new ResetButtonControl(hardware, game, systemClock, 3000, logger);
+    control.start();
+    control.stop();
     expect(statuses).toEqual(['unavailable']);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('no reset button: no gpio-keys input device');

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/adapters/system-clock.js';
 import { DisplayWatcher } from '../../src/adapters/mpv/display-watcher.js';
 import { detectBoard, findHdmiConnector, hwdecArgs, piDisplayArgs } from '../../src/adapters/mpv/pi-display.js';
 import { fillIdleText } from '../../src/adapters/video/idle-text.js';
@@ -98,7 +99,7 @@ describe('DisplayWatcher', () => {
     const status = join(root, 'sys/class/drm/card1-HDMI-A-1/status');
     let calls = 0;
     const changes: boolean[] = [];
-    const watcher = new DisplayWatcher(status, () => (calls += 1));
+    const watcher = new DisplayWatcher(status, () => (calls += 1), systemClock);
     watcher.onChange((connected) => changes.push(connected));
     expect(watcher.isConnected).toBe(false);
     watcher.check();

@@ -1,5 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SdNotify } from '../../src/adapters/systemd/sd-notify.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+let clock: ManualClock;
 
 let sent: string[];
 const record = (message: string) => {
@@ -8,43 +11,41 @@ const record = (message: string) => {
 };
 
 beforeEach(() => {
-  vi.useFakeTimers();
+  clock = new ManualClock(0, { timers: 'manual' });
   sent = [];
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 describe('SdNotify', () => {
   it('does nothing when not started by systemd (no NOTIFY_SOCKET)', () => {
-    const notify = new SdNotify({ WATCHDOG_USEC: '30000000' }, record);
+    const notify = new SdNotify({ WATCHDOG_USEC: '30000000' }, record, clock);
     notify.ready();
-    vi.advanceTimersByTime(60_000);
+    clock.advance(60_000);
     notify.stopping();
     expect(notify.active).toBe(false);
     expect(sent).toEqual([]);
   });
 
   it('reports readiness, pings the watchdog at half its period and reports stopping', () => {
-    const notify = new SdNotify({ NOTIFY_SOCKET: '/run/systemd/notify', WATCHDOG_USEC: '30000000' }, record);
+    const notify = new SdNotify({ NOTIFY_SOCKET: '/run/systemd/notify', WATCHDOG_USEC: '30000000' }, record, clock);
     notify.ready();
     expect(sent).toEqual(['READY=1']);
-    vi.advanceTimersByTime(15_000);
+    clock.advance(15_000);
     expect(sent).toEqual(['READY=1', 'WATCHDOG=1']);
-    vi.advanceTimersByTime(30_000);
+    clock.advance(30_000);
     expect(sent.filter((m) => m === 'WATCHDOG=1')).toHaveLength(3);
     notify.stopping();
-    vi.advanceTimersByTime(60_000);
+    clock.advance(60_000);
     expect(sent.at(-1)).toBe('STOPPING=1');
     expect(sent.filter((m) => m === 'WATCHDOG=1')).toHaveLength(3);
   });
 
   it('sends no pings without a watchdog, and reports send failures', async () => {
     const errors: unknown[] = [];
-    const notify = new SdNotify({ NOTIFY_SOCKET: '@notify' }, () => Promise.reject(new Error('no systemd-notify')), (e) => errors.push(e));
+    const notify = new SdNotify({ NOTIFY_SOCKET: '@notify' }, () => Promise.reject(new Error('no systemd-notify')), clock, (e) => errors.push(e));
     notify.ready();
-    vi.advanceTimersByTime(120_000);
-    await vi.runAllTimersAsync();
+    clock.advance(120_000);
+    expect(clock.pending).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(errors).toHaveLength(1);
   });
 });

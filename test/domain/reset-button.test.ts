@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResetButton, type ButtonEvent } from '../../src/domain/reset-button.js';
-import type { Timers } from '../../src/ports/timers.js';
+import { ManualClock } from '../support/manual-clock.js';
 
-const timers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-  now: () => Date.now(),
-};
+let clock: ManualClock;
 
 let resets: number;
 let events: ButtonEvent[];
@@ -14,35 +10,34 @@ let leds: string[];
 let button: ResetButton;
 
 beforeEach(() => {
-  vi.useFakeTimers();
+  clock = new ManualClock(Date.UTC(2025, 0, 1), { timers: 'manual' });
   resets = 0;
   events = [];
   leds = [];
   button = new ResetButton(
     { onReset: () => (resets += 1), onEvent: (e) => events.push(e), onLed: (p) => leds.push(p) },
-    timers,
+    clock,
   );
-  vi.advanceTimersByTime(5000); // past the start-up grace
+  clock.advance(5000); // past the start-up grace
 });
 afterEach(() => {
   button.stop();
-  vi.useRealTimers();
 });
 
 function hold(ms: number): void {
   button.lineChanged(true);
-  vi.advanceTimersByTime(ms);
+  clock.advance(ms);
   button.lineChanged(false);
 }
 
 describe('ResetButton', () => {
   it('resets on a hold of 3 seconds, once, and blinks then flashes the LED', () => {
     button.lineChanged(true);
-    vi.advanceTimersByTime(2999);
+    clock.advance(2999);
     expect(resets).toBe(0);
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
     expect(resets).toBe(1);
-    vi.advanceTimersByTime(10_000); // still held: no second reset
+    clock.advance(10_000); // still held: no second reset
     expect(resets).toBe(1);
     button.lineChanged(false);
     expect(events.map((e) => e.kind)).toEqual(['pressed', 'reset']);
@@ -59,7 +54,7 @@ describe('ResetButton', () => {
 
   it('ignores contact bounce shorter than the debounce', () => {
     for (let i = 0; i < 20; i += 1) hold(10);
-    vi.advanceTimersByTime(5000);
+    clock.advance(5000);
     expect(events).toEqual([]);
     expect(resets).toBe(0);
   });
@@ -70,7 +65,7 @@ describe('ResetButton', () => {
     hold(3500); // within the 10 s cooldown
     expect(resets).toBe(1);
     expect(events.at(-1)).toEqual({ kind: 'ignored', why: 'cooldown' });
-    vi.advanceTimersByTime(10_000);
+    clock.advance(10_000);
     hold(3000);
     expect(resets).toBe(2);
   });
@@ -78,23 +73,23 @@ describe('ResetButton', () => {
   it('ignores presses in the first seconds after start', () => {
     const early: ButtonEvent[] = [];
     let fired = 0;
-    const fresh = new ResetButton({ onReset: () => (fired += 1), onEvent: (e) => early.push(e) }, timers);
+    const fresh = new ResetButton({ onReset: () => (fired += 1), onEvent: (e) => early.push(e) }, clock);
     fresh.lineChanged(true);
-    vi.advanceTimersByTime(4000);
+    clock.advance(4000);
     fresh.lineChanged(false);
     expect(fired).toBe(0);
     expect(early).toEqual([{ kind: 'ignored', why: 'starting' }]);
-    vi.advanceTimersByTime(2000);
+    clock.advance(2000);
     fresh.lineChanged(true);
-    vi.advanceTimersByTime(3000);
+    clock.advance(3000);
     expect(fired).toBe(1);
     fresh.stop();
   });
 
   it('reports a line stuck active for more than 30 s as a fault, and its release as recovery', () => {
-    const stuck = new ResetButton({ onReset: () => (resets += 1), onEvent: (e) => events.push(e) }, timers);
+    const stuck = new ResetButton({ onReset: () => (resets += 1), onEvent: (e) => events.push(e) }, clock);
     stuck.lineChanged(true); // active from boot: a wiring or polarity fault
-    vi.advanceTimersByTime(30_000);
+    clock.advance(30_000);
     expect(resets).toBe(0);
     expect(stuck.health).toBe('fault');
     expect(events.at(-1)).toEqual({ kind: 'stuck' });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientEventNames, clientEventSchemas, type AckResponse, type ClientEventName } from '../../src/contract/index.js';
 import { ExportQuery, LoginRequest, NewSessionRequest, PlayerHeartbeatRequest, PlayerScanRequest, UpdateSessionRequest, VideoControl } from '../../src/contract/http.js';
-import { MAX_MESSAGE_BYTES } from '../../src/orchestrator.js';
+import { MAX_MESSAGE_BYTES } from '../../src/app/settings.js';
 import { api, connect, ManualClock, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
 import { bounded, seedFrom } from '../support/reliability.js';
 import type { z } from 'zod';

@@ -15,7 +15,9 @@ import type {
   ServerToClientEvents,
   Transaction,
 } from '../../src/contract/index.js';
-import { startOrchestrator, type Limits, type RunningOrchestrator, type Timing } from '../../src/orchestrator.js';
+import { startApp, type App } from '../../src/app/compose.js';
+import type { Limits, Timing } from '../../src/app/settings.js';
+import { systemClock } from '../../src/adapters/system-clock.js';
 import { osMachineIdentity } from '../../src/adapters/machine-identity.js';
 import type { MachineIdentity } from '../../src/ports/machine-identity.js';
 import type { Clock } from '../../src/ports/clock.js';
@@ -62,7 +64,7 @@ export interface TestServerOptions {
 
 export interface TestServer {
   url: string;
-  orchestrator: RunningOrchestrator;
+  orchestrator: App;
   store: SqliteStore;
   dataDir: string;
   /** Stops the server and closes the store; the data directory stays for a restart. */
@@ -76,6 +78,23 @@ export function tempDir(prefix = 'orchestrator-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** A player the test owns: the app uses it but neither starts nor closes it. */
+function startedByTheTest(player: VideoPlayer): VideoPlayer {
+  return {
+    get displayReady() {
+      return player.displayReady;
+    },
+    start: () => Promise.resolve(),
+    play: (request) => player.play(request),
+    pause: () => player.pause(),
+    resume: () => player.resume(),
+    stop: () => player.stop(),
+    setIdleText: (text) => player.setIdleText(text),
+    onStatus: (listener) => player.onStatus(listener),
+    close: () => Promise.resolve(),
+  };
+}
+
 /** A real orchestrator on 127.0.0.1 and an ephemeral port, with a real SQLite file. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
@@ -87,32 +106,38 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     password,
     announceGeneratedPassword: () => undefined,
   });
-  const orchestrator = await startOrchestrator({
-    host: '127.0.0.1',
-    port: options.port ?? 0,
-    maxStations: options.maxStations ?? 10,
-    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
-    stationToken: options.stationToken,
-    store: options.wrapStore ? options.wrapStore(store) : store,
-    catalog: loadTokenCatalog(options.tokensFile ?? FIXTURE_TOKENS, loadScoringRules(undefined)),
-    video: options.video ?? new NoDisplayPlayer(),
-    media: new MediaFolder(options.mediaDir ?? dataDir),
-    videoBusyPolicy: options.videoBusyPolicy ?? 'reject',
-    webDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
-    ...(options.health ? { health: options.health } : {}),
-    adminAuth,
-    logger,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.timing ? { timing: options.timing } : {}),
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
-    machine: options.machine ?? osMachineIdentity,
-  });
+  // The same recipe main uses; only the adapters are the test's.
+  const orchestrator = await startApp(
+    {
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      maxStations: options.maxStations ?? 10,
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      stationToken: options.stationToken,
+      videoBusyPolicy: options.videoBusyPolicy ?? 'reject',
+      webDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+      ...(options.timing ? { timing: options.timing } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    },
+    {
+      store: options.wrapStore ? options.wrapStore(store) : store,
+      catalog: loadTokenCatalog(options.tokensFile ?? FIXTURE_TOKENS, loadScoringRules(undefined)),
+      // A player the test passes is the test's to start and close.
+      video: options.video ? startedByTheTest(options.video) : new NoDisplayPlayer(),
+      media: new MediaFolder(options.mediaDir ?? dataDir),
+      adminAuth,
+      machine: options.machine ?? osMachineIdentity,
+      clock: options.clock ?? systemClock,
+      logger,
+      ...(options.health ? { health: options.health } : {}),
+    },
+  );
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await orchestrator.close();
+    await orchestrator.stop();
     store.close();
   };
   return {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Cancel, Clock } from '../../ports/clock.js';
 
 /**
  * Watches a DRM connector's sysfs status and calls `onConnected` when a display appears
@@ -6,13 +7,15 @@ import { readFileSync } from 'node:fs';
  * they are read on a fixed interval; reading one small file every 2 s costs nothing.
  */
 export class DisplayWatcher {
-  private timer: NodeJS.Timeout | undefined;
+  readonly name = 'display watcher';
+  private stopWatching: Cancel | undefined;
   private connected: boolean;
   private readonly listeners: ((connected: boolean) => void)[] = [];
 
   constructor(
     private readonly statusFile: string,
     private readonly onConnected: () => void,
+    private readonly clock: Clock,
     private readonly intervalMs = 2000,
   ) {
     this.connected = this.read();
@@ -28,13 +31,13 @@ export class DisplayWatcher {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => this.check(), this.intervalMs);
-    this.timer.unref();
+    this.stopWatching ??= this.clock.every(this.intervalMs, () => this.check());
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+    this.listeners.length = 0;
   }
 
   /** Reads the status once; public so the interval's work can be driven by a test. */

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type { Cancel, Clock } from '../../ports/clock.js';
 
 /** Sends one sd_notify message ("READY=1", "WATCHDOG=1", "STOPPING=1"). */
 export type NotifySender = (message: string) => Promise<void>;
@@ -18,13 +19,14 @@ export const systemdNotifyCli: NotifySender = (message) =>
  * at half of WATCHDOG_USEC, so a hung loop stops the pings and systemd restarts the service.
  */
 export class SdNotify {
-  private timer: NodeJS.Timeout | undefined;
+  private stopPinging: Cancel | undefined;
   private readonly enabled: boolean;
   private readonly watchdogMs: number | undefined;
 
   constructor(
     env: NodeJS.ProcessEnv,
-    private readonly send: NotifySender = systemdNotifyCli,
+    private readonly send: NotifySender,
+    private readonly clock: Clock,
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     this.enabled = typeof env.NOTIFY_SOCKET === 'string' && env.NOTIFY_SOCKET !== '';
@@ -38,15 +40,14 @@ export class SdNotify {
 
   ready(): void {
     this.notify('READY=1');
-    if (this.watchdogMs !== undefined && !this.timer) {
-      this.timer = setInterval(() => this.notify('WATCHDOG=1'), this.watchdogMs / 2);
-      this.timer.unref();
+    if (this.watchdogMs !== undefined && !this.stopPinging) {
+      this.stopPinging = this.clock.every(this.watchdogMs / 2, () => this.notify('WATCHDOG=1'));
     }
   }
 
   stopping(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopPinging?.();
+    this.stopPinging = undefined;
     this.notify('STOPPING=1');
   }
 

@@ -30,7 +30,7 @@ import { HttpError, httpReplyOf } from './http-errors.js';
 export interface HttpAppDeps {
   show: Show;
   adminAuth: AdminAuth;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   logger: Logger;
   isReady: () => boolean;
   /** The built pages (dist/web); undefined serves no pages. */

@@ -16,7 +16,6 @@ import type {
 import type { Clock } from '../../ports/clock.js';
 import type { SessionChange, ShowNotifier } from '../../ports/notifier.js';
 import type { ReconnectQueue } from './reconnect-queue.js';
-import type { Timers } from '../../ports/timers.js';
 import { Coalescer } from '../coalescer.js';
 
 /** What the server keeps on each connection. */
@@ -38,7 +37,7 @@ export const rooms = {
   station: (stationId: string) => `station:${stationId}`,
 } as const;
 
-export function envelope<E extends ServerEventName>(event: E, data: ServerEventData<E>, clock: Clock): Envelope<E> {
+export function envelope<E extends ServerEventName>(event: E, data: ServerEventData<E>, clock: Pick<Clock, 'now'>): Envelope<E> {
   return { event, data, timestamp: new Date(clock.now()).toISOString() };
 }
 
@@ -49,7 +48,6 @@ export interface BroadcasterDeps {
   stateUpdateIntervalMs: number;
   /** Minimum spacing of player scanners' device events (the latest per device wins). */
   playerEventIntervalMs?: number;
-  timers?: Timers;
 }
 
 type PlayerDeviceEvent =
@@ -73,11 +71,11 @@ export class Broadcaster implements ShowNotifier {
   private readonly pendingPlayerEvents = new Map<string, PlayerDeviceEvent>();
 
   constructor(private readonly deps: BroadcasterDeps) {
-    this.stateUpdates = new Coalescer(() => this.flushState(), deps.stateUpdateIntervalMs, deps.timers);
+    this.stateUpdates = new Coalescer(() => this.flushState(), deps.stateUpdateIntervalMs, deps.clock);
     this.playerUpdates = new Coalescer(
       () => this.flushPlayerEvents(),
       deps.playerEventIntervalMs ?? DEFAULT_PLAYER_EVENT_INTERVAL_MS,
-      deps.timers,
+      deps.clock,
     );
   }
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
-import type { Clock } from '../../ports/clock.js';
+import type { Cancel, Clock } from '../../ports/clock.js';
 
 export interface OutputGuardLimits {
   /** Output waiting for one connection (queued packets plus unsent WebSocket bytes) beyond which it is cut. */
@@ -31,7 +31,7 @@ interface EngineConnection {
  * runs first so its departure is reported as an `error`.
  */
 export class OutputGuard {
-  private timer: NodeJS.Timeout | undefined;
+  private stopChecking: Cancel | undefined;
   private readonly stalledSince = new WeakMap<Socket, number>();
 
   constructor(
@@ -43,13 +43,12 @@ export class OutputGuard {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.check(), this.limits.checkEveryMs);
-    this.timer.unref();
+    this.stopChecking ??= this.clock.every(this.limits.checkEveryMs, () => this.check());
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopChecking?.();
+    this.stopChecking = undefined;
   }
 
   check(): void {

@@ -20,7 +20,7 @@ export class ReconnectQueue {
   private readonly away = new Map<string, AwayStation>();
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly windowMs = 30_000,
     private readonly capacity = 100,
   ) {}

@@ -16,7 +16,7 @@ import {
 import { ConnectionRateLimiter, KeyedRateLimiter } from '../rate-limit.js';
 import type { ReconnectQueue } from './reconnect-queue.js';
 import type { Show } from '../../domain/show.js';
-import type { Clock } from '../../ports/clock.js';
+import type { Cancel, Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
 import { FailedAttempts } from '../failed-attempts.js';
@@ -66,7 +66,7 @@ export class StationGateway {
   private readonly handshakeFailures: FailedAttempts;
   private readonly identifies: KeyedRateLimiter;
   /** Counted (non-admin) connections → the timer that closes them if they never identify. */
-  private readonly openConnections = new Map<string, NodeJS.Timeout | undefined>();
+  private readonly openConnections = new Map<string, Cancel | undefined>();
   /** When each connection was last sent a RATE_LIMITED `error` event. */
   private readonly rateLimitedToldAt = new WeakMap<StationSocket, number>();
   private readonly log: Logger;
@@ -142,16 +142,15 @@ export class StationGateway {
       socket.disconnect(true);
       return false;
     }
-    const deadline = setTimeout(() => {
+    const deadline = this.deps.clock.after(identifyTimeoutMs, () => {
       if (socket.data.stationId !== undefined || !socket.connected) return;
       this.log.info({ address: socket.handshake.address }, 'connection closed: it did not identify in time');
       this.fail(socket, new AppError('AUTH_REQUIRED', `identify with gm:identify within ${identifyTimeoutMs} ms of connecting`), undefined);
       socket.disconnect(true);
-    }, identifyTimeoutMs);
-    deadline.unref();
+    });
     this.openConnections.set(socket.id, deadline);
     socket.on('disconnect', () => {
-      clearTimeout(this.openConnections.get(socket.id));
+      this.openConnections.get(socket.id)?.();
       this.openConnections.delete(socket.id);
     });
     return true;
@@ -160,14 +159,13 @@ export class StationGateway {
   /** An admin connection lasts as long as its token: it is closed when the token expires. */
   private endAtExpiry(socket: StationSocket): void {
     const expiresAt = socket.data.adminExpiresAt ?? 0;
-    const timer = setTimeout(() => {
+    const cancel = this.deps.clock.after(expiresAt - this.deps.clock.now(), () => {
       if (!socket.connected) return;
       this.log.info({ address: socket.handshake.address }, 'admin connection closed: its login expired');
       this.fail(socket, new AppError('INVALID_TOKEN', 'the admin login expired: log in again'), undefined);
       socket.disconnect(true);
-    }, Math.max(0, Math.min(expiresAt - this.deps.clock.now(), MAX_TIMER_MS)));
-    timer.unref();
-    socket.once('disconnect', () => clearTimeout(timer));
+    });
+    socket.once('disconnect', cancel);
   }
 
   private dispatch(socket: StationSocket, limiter: ConnectionRateLimiter, event: ClientEventName, args: unknown[]): void {
@@ -199,6 +197,7 @@ export class StationGateway {
   /** Stations must identify first; admin connections may ask for state and control the video. */
   private authorize(socket: StationSocket, event: ClientEventName): void {
     if (socket.data.isAdmin && (socket.data.adminExpiresAt ?? 0) <= this.deps.clock.now()) {
+      // After this event's refusal has been sent, not before.
       setImmediate(() => socket.disconnect(true));
       throw new AppError('INVALID_TOKEN', 'the admin login expired: log in again');
     }
@@ -263,7 +262,7 @@ export class StationGateway {
       }
       socket.data.stationId = data.stationId;
       if (this.openConnections.has(socket.id)) {
-        clearTimeout(this.openConnections.get(socket.id));
+        this.openConnections.get(socket.id)?.();
         this.openConnections.set(socket.id, undefined);
       }
       const sessionId = show.session?.id;
@@ -328,8 +327,6 @@ function unwrap(event: ClientEventName, payload: unknown): unknown {
 }
 
 const RATE_LIMITED_EVENT_EVERY_MS = 1000;
-/** setTimeout's longest delay; a longer admin token is re-checked on its events anyway. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function rateLimited(): AppError {
   return new AppError('RATE_LIMITED', 'too many events: slow down and retry');

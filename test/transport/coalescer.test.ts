@@ -1,47 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Timers } from '../../src/ports/timers.js';
 import { Coalescer } from '../../src/transport/coalescer.js';
-
-/** Timers on a manual clock: `advance` runs every callback that falls due, in time order. */
-class FakeTimers implements Timers {
-  private time = 0;
-  private nextHandle = 1;
-  private readonly due = new Map<number, { at: number; callback: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const handle = this.nextHandle++;
-    this.due.set(handle, { at: this.time + ms, callback });
-    return handle;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.due.delete(handle as number);
-  }
-
-  get pending(): number {
-    return this.due.size;
-  }
-
-  advance(ms: number): void {
-    const until = this.time + ms;
-    for (;;) {
-      const next = [...this.due.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next) break;
-      const [handle, timer] = next;
-      this.due.delete(handle);
-      this.time = timer.at;
-      timer.callback();
-    }
-    this.time = until;
-  }
-}
+import { ManualClock } from '../support/manual-clock.js';
 
 function setup(intervalMs = 100) {
-  const timers = new FakeTimers();
+  const timers = new ManualClock(0, { timers: 'manual' });
   const runs: number[] = [];
   const coalescer = new Coalescer(() => runs.push(timers.now()), intervalMs, timers);
   return { timers, runs, coalescer };

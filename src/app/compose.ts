@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DeviceRegistry } from '../domain/device-registry.js';
+import { Game } from '../domain/game.js';
+import { Show } from '../domain/show.js';
+import type { TokenCatalog } from '../domain/token-catalog.js';
+import { VideoQueue } from '../domain/video-queue.js';
+import type { ButtonHardware } from '../ports/button-line.js';
+import type { Clock } from '../ports/clock.js';
+import type { HealthSource } from '../ports/health-source.js';
+import type { MachineIdentity } from '../ports/machine-identity.js';
+import type { MediaLibrary } from '../ports/media-library.js';
+import type { GameStore, VideoQueueStore } from '../ports/store.js';
+import type { VideoPlayer } from '../ports/video-player.js';
+import type { AdminAuth } from '../transport/admin-auth.js';
+import { HealthSampler } from './health-sampler.js';
+import { IntervalTask } from './interval-task.js';
+import { Lifecycle, type Component } from './lifecycle.js';
+import { ResetButtonControl } from './reset-button-control.js';
+import { defaultLimits, defaultTiming, type AppSettings } from './settings.js';
+import { StationServer } from './station-server.js';
+
+/** A TV connection watcher (the DRM connector's status), where there is one. */
+export interface DisplayMonitor extends Component {
+  readonly isConnected: boolean;
+  onChange(listener: (connected: boolean) => void): void;
+}
+
+/** The outside world the app runs against: real adapters from main, test ones from the tests. */
+export interface AppAdapters {
+  store: GameStore & VideoQueueStore;
+  catalog: TokenCatalog;
+  media: MediaLibrary;
+  /** The TV, not started yet: the app starts it first and stops it last. */
+  video: VideoPlayer;
+  adminAuth: AdminAuth;
+  machine: MachineIdentity;
+  clock: Clock;
+  logger: Logger;
+  health?: HealthSource;
+  display?: DisplayMonitor;
+  button?: ButtonHardware;
+  /** Runs last on start (systemd readiness) and first on stop. */
+  readiness?: Component;
+}
+
+export interface App {
+  readonly port: number;
+  readonly url: string;
+  readonly show: Show;
+  /** Stops every component in reverse order, each bounded; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root's one recipe, for main and the tests alike: builds the game and its
+ * components from the settings and adapters, then starts them in order — the TV, the display
+ * watcher, the server, the health sampler, the presence sweep, the reset button, readiness.
+ */
+export async function startApp(settings: AppSettings, adapters: AppAdapters): Promise<App> {
+  const { clock, logger: log } = adapters;
+  const timing = { ...defaultTiming, ...settings.timing };
+  const limits = { ...defaultLimits, ...settings.limits };
+  const lifecycle = new Lifecycle(log, timing.stopTimeoutMs);
+  try {
+    await lifecycle.start({ name: 'tv', start: () => adapters.video.start(), stop: () => adapters.video.close() });
+    // The address GMs open names the port, known once listening (PORT=0 picks one).
+    let listeningPort = settings.port;
+    const server = new StationServer({ settings, timing, limits, adminAuth: adapters.adminAuth, machine: adapters.machine, clock, logger: log });
+    const show = new Show({
+      game: new Game({ store: adapters.store, catalog: adapters.catalog, clock, newId: randomUUID, maxTeams: limits.maxTeams }),
+      devices: new DeviceRegistry(clock, timing.reconnectWindowMs),
+      video: adapters.video,
+      videoQueue: new VideoQueue({
+        player: adapters.video,
+        store: adapters.store,
+        media: adapters.media,
+        clock,
+        newId: randomUUID,
+        busyPolicy: settings.videoBusyPolicy,
+        maxWaiting: limits.maxVideoQueue,
+      }),
+      notifier: server.broadcaster,
+      maxPlayerDevices: limits.maxPlayerDevices,
+      playerTimeoutMs: timing.playerTimeoutMs,
+      ...(settings.idleText ? { idleText: (session) => settings.idleText?.(session, listeningPort) } : {}),
+    });
+    const session = show.start();
+    log.info({ sessionId: session.id, name: session.name, status: session.status }, 'session ready');
+
+    const display = adapters.display;
+    if (display) {
+      display.onChange((connected) => {
+        log.info({ connected }, connected ? 'TV connected' : 'TV disconnected');
+        show.displayConnection(connected);
+      });
+      await lifecycle.start(display);
+      show.displayConnection(display.isConnected);
+    }
+    server.serve(show);
+    await lifecycle.start(server);
+    const port = server.port;
+    listeningPort = port;
+    show.refreshIdleText();
+    if (adapters.health) {
+      await lifecycle.start(new HealthSampler(adapters.health, (sample) => show.healthSampled(sample), clock, timing.healthIntervalMs, log));
+    }
+    const sweepEveryMs = Math.max(50, Math.min(5000, timing.playerTimeoutMs / 6));
+    await lifecycle.start(
+      new IntervalTask(
+        'presence sweep',
+        () => {
+          show.expireSilentPlayers();
+          server.reconnectQueue.prune();
+        },
+        clock,
+        sweepEveryMs,
+      ),
+    );
+    if (adapters.button) {
+      await lifecycle.start(new ResetButtonControl(adapters.button, show, clock, timing.resetHoldMs, log.child({ component: 'button' })));
+    }
+    if (adapters.readiness) await lifecycle.start(adapters.readiness);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      port,
+      url: `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`,
+      show,
+      stop: () => (stopping ??= lifecycle.stopAll()),
+    };
+  } catch (error) {
+    await lifecycle.stopAll();
+    throw error;
+  }
+}

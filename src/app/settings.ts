@@ -1,0 +1,91 @@
+import type { Session } from '../contract/index.js';
+import type { BusyPolicy } from '../domain/video-queue.js';
+import { defaultOutputGuardLimits, type OutputGuardLimits } from '../transport/socket/output-guard.js';
+
+/**
+ * The tunables of the running app, in one place: the configuration fills them (src/config.ts
+ * for what staff set), the defaults below for the rest, and tests override what they need.
+ */
+export interface Timing {
+  /** How long a disconnected GM station is remembered and its missed events kept. */
+  reconnectWindowMs: number;
+  /** Minimum spacing of `state:update` broadcasts (100 ms = at most 10 per second). */
+  stateUpdateIntervalMs: number;
+  /** A player scanner silent this long is reported disconnected. */
+  playerTimeoutMs: number;
+  /** How often the appliance's health is sampled (never per request). */
+  healthIntervalMs: number;
+  /** Socket.IO ping interval and timeout: a station silent for their sum is timed out. */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  /** A connection that has not sent gm:identify this long after connecting is closed (admin ones excepted). */
+  identifyTimeoutMs: number;
+  /** An HTTP request whose headers have not all arrived this long after it started is closed. */
+  headersTimeoutMs: number;
+  /** An HTTP request (headers and body) not received in full this long after it started is closed. */
+  requestTimeoutMs: number;
+  /** How long the reset button is held to reset the game. */
+  resetHoldMs: number;
+  /** How long one component may take to stop before it is given up. */
+  stopTimeoutMs: number;
+}
+
+export const defaultTiming: Timing = {
+  reconnectWindowMs: 30_000,
+  stateUpdateIntervalMs: 100,
+  playerTimeoutMs: 30_000,
+  healthIntervalMs: 10_000,
+  pingIntervalMs: 10_000,
+  pingTimeoutMs: 20_000,
+  identifyTimeoutMs: 10_000,
+  headersTimeoutMs: 5000,
+  requestTimeoutMs: 10_000,
+  resetHoldMs: 3000,
+  stopTimeoutMs: 5000,
+};
+
+/** Caps on what clients can make the server hold; each refusal is a clear error. */
+export interface Limits extends OutputGuardLimits {
+  maxTeams: number;
+  maxPlayerDevices: number;
+  maxVideoQueue: number;
+  /** TCP connections one client address may hold open; default maxStations + 10. */
+  maxConnectionsPerAddress?: number;
+}
+
+export const defaultLimits: Limits = {
+  maxTeams: 50,
+  maxPlayerDevices: 100,
+  maxVideoQueue: 10,
+  ...defaultOutputGuardLimits,
+};
+
+/** Socket.IO messages above this are refused, so no client can exhaust memory. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export function defaultMaxConnections(maxStations: number): number {
+  return maxStations * 2 + 10;
+}
+
+/** What the app is asked to be: where it listens, who may connect, how the show runs. */
+export interface AppSettings {
+  host: string;
+  port: number;
+  maxStations: number;
+  /**
+   * Station connections open at once, identified or not (admin ones not counted). Default:
+   * room for every station twice (a tablet reconnecting while its old connection times out) plus ten.
+   */
+  maxConnections?: number;
+  /** The station token; undefined leaves the stations open. */
+  stationToken: string | undefined;
+  videoBusyPolicy: BusyPolicy;
+  /** The text on the TV's idle screen for a session. */
+  idleText?: (session: Session | undefined, port: number) => string | undefined;
+  /** The built web pages; undefined serves the API only. */
+  webDir?: string;
+  /** ALLOWED_HOSTS: more names browsers may use to reach the orchestrator. */
+  allowedHosts?: readonly string[];
+  timing?: Partial<Timing>;
+  limits?: Partial<Limits>;
+}

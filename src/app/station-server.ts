@@ -1,0 +1,176 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo, Socket as NetSocket } from 'node:net';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import type { Show } from '../domain/show.js';
+import type { Clock } from '../ports/clock.js';
+import type { MachineIdentity } from '../ports/machine-identity.js';
+import type { AdminAuth } from '../transport/admin-auth.js';
+import { capConnectionsPerAddress } from '../transport/connection-cap.js';
+import { FailedAttempts } from '../transport/failed-attempts.js';
+import { createHttpApp } from '../transport/http/http-app.js';
+import { LogOncePer } from '../transport/log-once.js';
+import { OriginPolicy } from '../transport/origin-policy.js';
+import { Broadcaster, type OrchestratorServer } from '../transport/socket/broadcaster.js';
+import { OutputGuard } from '../transport/socket/output-guard.js';
+import { ReconnectQueue } from '../transport/socket/reconnect-queue.js';
+import { StationGateway } from '../transport/socket/station-gateway.js';
+import { defaultMaxConnections, MAX_MESSAGE_BYTES, type AppSettings, type Limits, type Timing } from './settings.js';
+import type { Component } from './lifecycle.js';
+
+/** Messages from this size on are sent deflated: a sync:full, not a state:update of a usual game. */
+const MIN_DEFLATE_BYTES = 8 * 1024;
+/** A peer that stopped reading never completes the WebSocket close handshake: it is cut after this. */
+const CLOSE_GRACE_MS = 500;
+
+export interface StationServerDeps {
+  settings: AppSettings;
+  timing: Timing;
+  limits: Limits;
+  adminAuth: AdminAuth;
+  machine: MachineIdentity;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * HTTP and Socket.IO on one port: the stations' gateway, the broadcaster that is the show's
+ * notifier, the HTTP API and pages, and the guards in front of them (hosts and origins,
+ * connections per address, slow requests, backpressure). Built before the show (the show
+ * reports through its broadcaster), given the show with `serve`, then started.
+ */
+export class StationServer implements Component {
+  readonly name = 'http and socket.io';
+  readonly broadcaster: Broadcaster;
+  readonly reconnectQueue: ReconnectQueue;
+  private readonly http: HttpServer;
+  private readonly io: OrchestratorServer;
+  private readonly connections = new Set<NetSocket>();
+  private readonly origins: OriginPolicy;
+  private readonly stationTokenFailures: FailedAttempts;
+  private readonly outputGuard: OutputGuard;
+  private ready = false;
+  private boundPort: number | undefined;
+
+  constructor(private readonly deps: StationServerDeps) {
+    const { timing, limits, clock, logger: log, settings } = deps;
+    // Slow or endless requests are cut (Node checks the deadlines every second, not every 30 s).
+    this.http = createServer({ headersTimeout: timing.headersTimeoutMs, requestTimeout: timing.requestTimeoutMs, connectionsCheckingInterval: 1000 });
+    this.http.on('connection', (socket: NetSocket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
+    const refusals = new LogOncePer(clock);
+    capConnectionsPerAddress(this.http, limits.maxConnectionsPerAddress ?? settings.maxStations + 10, (address, open) => {
+      if (refusals.shouldLog(`connections ${address}`)) log.warn({ address, open }, 'connection refused: too many from this address');
+    });
+    this.origins = new OriginPolicy(deps.machine, settings.allowedHosts ?? [], clock);
+    // Wrong station tokens, at the handshake and over HTTP alike: 10 a minute per address, 100 in all.
+    this.stationTokenFailures = new FailedAttempts({ clock, log, what: 'station token', perAddressPerMinute: 10, totalPerMinute: 100 });
+    this.io = new Server(this.http, {
+      serveClient: false,
+      // A page from another site open in a GM tablet's browser must not reach the stations'
+      // socket, nor a DNS-rebinding name; clients that are not browsers send no Origin.
+      allowRequest: (req, callback) => {
+        const { host, origin } = req.headers;
+        if (this.origins.allowsHost(host) && this.origins.allowsOrigin(origin)) {
+          callback(null, true);
+          return;
+        }
+        const address = req.socket.remoteAddress ?? 'unknown';
+        if (refusals.shouldLog(`origin ${address}`)) log.warn({ address, host, origin }, "Socket.IO connection refused: not from this orchestrator's pages");
+        callback('this origin may not connect', false);
+      },
+      maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      pingInterval: timing.pingIntervalMs,
+      pingTimeout: timing.pingTimeoutMs,
+      // Only the rare large messages (sync:full) are deflated: a broadcast is compressed once per
+      // connection, and deflating the hot-path events (transaction:new, a few-KB state:update up
+      // to 10 a second) for every station cost more CPU than the bytes save on a LAN (zlib was
+      // the largest item in the 50×10 profile of `npm run bench:profile`). ws applies `threshold`
+      // only without context takeover: without `serverNoContextTakeover` every message was deflated.
+      // Each connection keeps its zlib stream once used; a 1 KB window and memLevel 4 keep that
+      // near 12 KB instead of about 256 KB (200 stations that got a sync:full: ~2 MB, not ~50 MB).
+      perMessageDeflate: {
+        threshold: MIN_DEFLATE_BYTES,
+        serverNoContextTakeover: true,
+        clientNoContextTakeover: true,
+        serverMaxWindowBits: 10,
+        zlibDeflateOptions: { memLevel: 4 },
+      },
+      httpCompression: { threshold: 1024 },
+    });
+    this.reconnectQueue = new ReconnectQueue(clock, timing.reconnectWindowMs);
+    this.broadcaster = new Broadcaster({ io: this.io, reconnectQueue: this.reconnectQueue, clock, stateUpdateIntervalMs: timing.stateUpdateIntervalMs });
+    this.outputGuard = new OutputGuard(() => this.io.sockets.sockets.values(), limits, clock, log.child({ component: 'backpressure' }), (socket) => {
+      (socket.data as { cutReason?: 'error' }).cutReason = 'error';
+    });
+  }
+
+  /** The port once listening (PORT=0 picks one). */
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('the server is not listening yet');
+    return this.boundPort;
+  }
+
+  /** Routes the stations' events and the HTTP API to the show. */
+  serve(show: Show): void {
+    const { settings, timing, adminAuth, clock, logger } = this.deps;
+    const maxConnections = settings.maxConnections ?? defaultMaxConnections(settings.maxStations);
+    new StationGateway({
+      io: this.io,
+      show,
+      reconnectQueue: this.reconnectQueue,
+      adminAuth,
+      clock,
+      logger,
+      stationToken: settings.stationToken,
+      maxStations: settings.maxStations,
+      maxConnections,
+      identifyTimeoutMs: timing.identifyTimeoutMs,
+      identifiesPerAddress: Math.max(10, maxConnections),
+      stationTokenFailures: this.stationTokenFailures,
+    });
+    this.http.on(
+      'request',
+      createHttpApp({
+        show,
+        adminAuth,
+        clock,
+        logger,
+        isReady: () => this.ready,
+        webDir: settings.webDir,
+        origins: this.origins,
+        stationToken: settings.stationToken,
+        stationTokenFailures: this.stationTokenFailures,
+      }),
+    );
+  }
+
+  async start(): Promise<void> {
+    const { host, port } = this.deps.settings;
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    this.boundPort = (this.http.address() as AddressInfo).port;
+    this.outputGuard.start();
+    this.ready = true;
+    this.deps.logger.info({ host, port: this.boundPort }, 'orchestrator listening');
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    this.outputGuard.stop();
+    this.broadcaster.close();
+    const closed = this.io.close();
+    const cut = this.deps.clock.after(CLOSE_GRACE_MS, () => {
+      for (const socket of this.connections) socket.destroy();
+    });
+    await closed;
+    cut();
+  }
+}
