@@ -1,16 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { withConfigTable } from '../src/config.js';
-import { contractDocument } from '../src/contract/json-schema.js';
+import { publishedDocuments } from '../src/contract/published.js';
 
 /**
- * Regenerates what is derived from the schemas: docs/contract.json and the configuration
- * table in README.md. A test fails when either is out of date.
+ * Regenerates what is derived from the schemas: docs/contract.json (JSON Schema),
+ * docs/asyncapi.json (AsyncAPI 3.0), docs/openapi.json (OpenAPI 3.1) and the configuration
+ * table in README.md. A test fails when any of them is out of date.
  */
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
-writeFileSync(root('docs/contract.json'), `${JSON.stringify(contractDocument(), null, 2)}\n`);
+const { version } = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { version: string };
+const documents = publishedDocuments(version);
+for (const [path, document] of Object.entries(documents)) writeFileSync(root(path), `${JSON.stringify(document, null, 2)}\n`);
 
 const readme = readFileSync(root('README.md'), 'utf8');
 writeFileSync(root('README.md'), withConfigTable(readme));
-process.stdout.write('wrote docs/contract.json and the configuration table of README.md\n');
+process.stdout.write(`wrote ${Object.keys(documents).join(', ')} and the configuration table of README.md\n`);

@@ -1,48 +1,115 @@
 import { z } from 'zod';
-import { DeviceId, HealthSample, SessionStatus, SystemStatus, TokenId, VideoItem, VideoStatus } from './model.js';
+import { ErrorPayload } from './errors.js';
+import {
+  DeviceId,
+  HealthSample,
+  PlayerScan,
+  Session,
+  SessionStatus,
+  SystemStatus,
+  TeamScore,
+  Timestamp,
+  TokenId,
+  Transaction,
+  VideoItem,
+  VideoStatus,
+} from './model.js';
 
-/** Bodies and queries of the HTTP API. Responses reuse the model schemas. */
+/** Bodies, queries and responses of the HTTP API that are not model objects. */
 
-export const LoginRequest = z.object({ password: z.string().min(1).max(256) });
-export const LoginResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
+export const LoginRequest = z
+  .object({ password: z.string().min(1).max(256).meta({ description: 'ADMIN_PASSWORD.' }) })
+  .meta({ id: 'LoginRequest', description: 'POST /api/admin/login. 10 attempts a minute per address.' });
+export const LoginResponse = z
+  .object({
+    token: z.string().meta({ description: 'The admin token: `Authorization: Bearer <token>` on admin routes, `auth: {token}` on a Socket.IO connection.' }),
+    expiresAt: Timestamp,
+  })
+  .meta({ id: 'LoginResponse', description: 'An admin token, valid for 12 hours.' });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
-export const NewSessionRequest = z.object({ name: z.string().trim().min(1).max(100).optional() });
+export const NewSessionRequest = z
+  .object({ name: z.string().trim().min(1).max(100).optional() })
+  .meta({ id: 'NewSessionRequest', description: 'POST /api/session: completes the current session and starts a new one (the body may be left out).' });
 
-export const UpdateSessionRequest = z.object({ status: SessionStatus });
+export const UpdateSessionRequest = z
+  .object({ status: SessionStatus })
+  .meta({ id: 'UpdateSessionRequest', description: 'PATCH /api/session: pause, resume or complete the current session.' });
 
-export const ExportQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
+export const ExportQuery = z
+  .object({ format: z.enum(['json', 'csv']).default('json').meta({ description: '`csv` gives the transactions only, one per line.' }) })
+  .meta({ id: 'ExportQuery', description: 'The query of GET /api/sessions/{id}/export.' });
 
-export const PlayerScanRequest = z.object({ tokenId: TokenId, deviceId: DeviceId });
-export const PlayerScanResponse = z.object({
-  status: z.literal('accepted'),
-  tokenId: z.string(),
-  video: z.boolean(),
-});
+export const SessionExport = z
+  .object({
+    session: Session,
+    scores: z.array(TeamScore),
+    transactions: z.array(Transaction).meta({ description: 'Every transaction of the session, oldest first.' }),
+    playerScans: z.array(PlayerScan),
+  })
+  .meta({ id: 'SessionExport', description: 'A session with its scores, transactions and player scans (GET /api/sessions/{id}/export).' });
+export type SessionExport = z.infer<typeof SessionExport>;
+
+export const PlayerScanRequest = z
+  .object({ tokenId: TokenId, deviceId: DeviceId })
+  .meta({ id: 'PlayerScanRequest', description: 'POST /api/scan: a player scanner read a token.', examples: [{ tokenId: '534e2b03', deviceId: 'PLAYER_07' }] });
+export const PlayerScanResponse = z
+  .object({
+    status: z.literal('accepted'),
+    tokenId: z.string(),
+    video: z.boolean().meta({ description: "Whether the token's clip was queued for the TV." }),
+  })
+  .meta({ id: 'PlayerScanResponse', description: 'The scan is durable (group-committed with transactions); a video token\'s clip plays.' });
 export type PlayerScanResponse = z.infer<typeof PlayerScanResponse>;
 
-/** GET /api/station-access (admin): whether stations need the token, and the token for the join QR code. */
-export const StationAccessResponse = z.object({ open: z.boolean(), token: z.string().nullable() });
+export const StationAccessResponse = z
+  .object({
+    open: z.boolean().meta({ description: 'True when GM stations need no station token (STATION_TOKEN unset).' }),
+    token: z.string().nullable().meta({ description: "The station token, for the admin page's join QR code; null when open." }),
+  })
+  .meta({ id: 'StationAccessResponse', description: 'Whether GM stations need the station token, and the token.' });
 export type StationAccessResponse = z.infer<typeof StationAccessResponse>;
 
-export const PlayerHeartbeatRequest = z.object({ deviceId: DeviceId });
+export const PlayerHeartbeatRequest = z
+  .object({ deviceId: DeviceId })
+  .meta({ id: 'PlayerHeartbeatRequest', description: 'POST /api/heartbeat: keeps a player scanner connected (30 s timeout).' });
 
-export const HealthResponse = z.object({ status: z.literal('ok') });
+/** `{status: "ok"}`: GET /health once ready, POST /api/heartbeat. */
+export const OkResponse = z.object({ status: z.literal('ok') }).meta({ id: 'OkResponse', description: 'Done.' });
+export type OkResponse = z.infer<typeof OkResponse>;
+export const HealthResponse = OkResponse;
+export const PlayerHeartbeatResponse = OkResponse;
+
+/** The HTTP body of VIDEO_BUSY (409): the error payload with `status: "rejected"` beside the code. */
+export const VideoBusyError = ErrorPayload.extend({ code: z.literal('VIDEO_BUSY'), status: z.literal('rejected') }).meta({
+  id: 'VideoBusyError',
+  description: 'A refused clip (409): another clip plays, the queue is full, or this scanner already has a clip waiting.',
+});
+export type VideoBusyError = z.infer<typeof VideoBusyError>;
 
 /** Admin video controls, over HTTP (`POST /api/video`) and the admin socket (`video:control`). */
-export const VideoControl = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('play'), tokenId: TokenId }),
-  z.object({ action: z.enum(['pause', 'resume', 'stop', 'skip']) }),
-]);
+export const VideoControl = z
+  .discriminatedUnion('action', [
+    z.object({ action: z.literal('play'), tokenId: TokenId }),
+    z.object({ action: z.enum(['pause', 'resume', 'stop', 'skip']) }),
+  ])
+  .meta({
+    id: 'VideoControl',
+    description: 'An admin video command: `play` a token\'s clip (queued behind the current one), `pause`, `resume`, `stop`, `skip`.',
+    examples: [{ action: 'play', tokenId: '534e2b03' }, { action: 'skip' }],
+  });
 export type VideoControl = z.infer<typeof VideoControl>;
 
-export const VideoOverview = z.object({
-  status: VideoStatus,
-  current: VideoItem.optional(),
-  queue: z.array(VideoItem),
-});
+export const VideoOverview = z
+  .object({
+    status: VideoStatus,
+    current: VideoItem.optional().meta({ description: 'The clip on the TV.' }),
+    queue: z.array(VideoItem).meta({ description: 'Clips waiting, next first.' }),
+  })
+  .meta({ id: 'VideoOverview', description: "The TV's status, the current item and the queue." });
 export type VideoOverview = z.infer<typeof VideoOverview>;
 
-/** GET /api/status (admin): the system summary and the latest health sample. */
-export const StatusResponse = z.object({ system: SystemStatus, health: HealthSample.nullable() });
+export const StatusResponse = z
+  .object({ system: SystemStatus, health: HealthSample.nullable().meta({ description: 'Null until the first sample.' }) })
+  .meta({ id: 'StatusResponse', description: 'The system summary and the latest health sample.' });
 export type StatusResponse = z.infer<typeof StatusResponse>;

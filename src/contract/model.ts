@@ -1,179 +1,259 @@
 import { z } from 'zod';
 
-/** The domain objects that travel on the wire. One declaration each: the type is inferred. */
+/**
+ * The domain objects that travel on the wire. One declaration each: the type is inferred, and
+ * the `.meta({ id, description })` here is what docs/asyncapi.json and docs/openapi.json say.
+ */
 
-const IsoTimestamp = z.iso.datetime({ offset: true });
+export const Timestamp = z.iso.datetime({ offset: true }).meta({
+  id: 'Timestamp',
+  description: 'An ISO 8601 date and time; the orchestrator writes UTC with milliseconds.',
+  examples: ['2025-05-10T20:15:03.120Z'],
+});
 
-export const TokenId = z.string().trim().min(1).max(128);
-export const TeamId = z.string().trim().min(1, 'team id must not be empty').max(64);
-export const DeviceId = z.string().trim().min(1).max(64);
+export const TokenId = z.string().trim().min(1).max(128).meta({
+  id: 'TokenId',
+  description: "A token's id (its RFID tag), as in the show's tokens file; matched case-insensitively.",
+  examples: ['534e2b03'],
+});
+export const TeamId = z.string().trim().min(1, 'team id must not be empty').max(64).meta({
+  id: 'TeamId',
+  description: 'A team: any non-empty name up to 64 characters. A team appears in the scores with its first accepted transaction.',
+  examples: ['001'],
+});
+export const DeviceId = z.string().trim().min(1).max(64).meta({
+  id: 'DeviceId',
+  description: "A device's id. GM stations and player scanners have separate id spaces: a player may not use a station's id.",
+  examples: ['GM_STATION_01'],
+});
 
-export const TransactionStatus = z.enum(['accepted', 'rejected', 'duplicate']);
+export const TransactionStatus = z.enum(['accepted', 'rejected', 'duplicate']).meta({
+  id: 'TransactionStatus',
+  description:
+    '`accepted` scores; `duplicate` (0 points) when the token was already accepted in this session, by any team; ' +
+    '`rejected` for an unknown token or a paused session.',
+});
 export type TransactionStatus = z.infer<typeof TransactionStatus>;
 
-export const Transaction = z.object({
-  id: z.string(),
-  tokenId: z.string(),
-  teamId: z.string(),
-  scannerId: z.string(),
-  sessionId: z.string(),
-  timestamp: IsoTimestamp,
-  status: TransactionStatus,
-  rejectionReason: z.string().optional(),
-  points: z.number().int().nonnegative(),
-});
+export const Transaction = z
+  .object({
+    id: z.string().meta({ description: 'Assigned by the orchestrator.' }),
+    tokenId: z.string(),
+    teamId: z.string(),
+    scannerId: z.string().meta({ description: 'The GM station that submitted it.' }),
+    sessionId: z.string(),
+    timestamp: Timestamp,
+    status: TransactionStatus,
+    rejectionReason: z.string().optional().meta({ description: 'Why a `rejected` transaction was rejected.' }),
+    points: z.number().int().nonnegative().meta({ description: "The token's value for an accepted transaction, else 0." }),
+  })
+  .meta({
+    id: 'Transaction',
+    description: 'A token scanned by a GM station for a team, written to the game log before anyone is told.',
+    examples: [
+      {
+        id: '0196b7c4-8a1e-7c3a-9f2d-3b1c5e6f7a80',
+        tokenId: '534e2b03',
+        teamId: '001',
+        scannerId: 'GM_STATION_01',
+        sessionId: '0196b7c0-1d2e-7f00-8000-1a2b3c4d5e6f',
+        timestamp: '2025-05-10T20:15:03.120Z',
+        status: 'accepted',
+        points: 50000,
+      },
+    ],
+  });
 export type Transaction = z.infer<typeof Transaction>;
 
-export const TeamScore = z.object({
-  teamId: z.string(),
-  currentScore: z.number().int(),
-  tokensScanned: z.number().int().nonnegative(),
-  bonusPoints: z.number().int().nonnegative(),
-  completedGroups: z.array(z.string()),
-  lastUpdate: IsoTimestamp,
-});
+export const TeamScore = z
+  .object({
+    teamId: z.string(),
+    currentScore: z.number().int().meta({ description: 'Points of accepted tokens plus bonus points.' }),
+    tokensScanned: z.number().int().nonnegative().meta({ description: 'Accepted tokens.' }),
+    bonusPoints: z.number().int().nonnegative().meta({ description: 'Group bonuses: (N − 1) × the members\' values for each completed group "Name (xN)".' }),
+    completedGroups: z.array(z.string()).meta({ description: 'Groups of which the team holds every member.' }),
+    lastUpdate: Timestamp,
+  })
+  .meta({ id: 'TeamScore', description: "A team's score in the current session." });
 export type TeamScore = z.infer<typeof TeamScore>;
 
-export const VideoState = z.enum(['idle', 'loading', 'playing', 'paused', 'completed', 'error']);
+export const VideoState = z.enum(['idle', 'loading', 'playing', 'paused', 'completed', 'error']).meta({ id: 'VideoState', description: 'What the TV is doing.' });
 export type VideoState = z.infer<typeof VideoState>;
 
-export const VideoStatus = z.object({
-  status: VideoState,
-  tokenId: z.string().optional(),
-  progress: z.number().min(0).max(100).optional(),
-  duration: z.number().nonnegative().optional(),
-  error: z.string().optional(),
-});
+export const VideoStatus = z
+  .object({
+    status: VideoState,
+    tokenId: z.string().optional().meta({ description: 'The token whose clip this is.' }),
+    progress: z.number().min(0).max(100).optional().meta({ description: 'Percent played, 0-100.' }),
+    duration: z.number().nonnegative().optional().meta({ description: "The clip's length in seconds." }),
+    error: z.string().optional().meta({ description: 'Why the clip failed (status `error`).' }),
+  })
+  .meta({ id: 'VideoStatus', description: 'The TV (mpv) and the clip it shows.' });
 export type VideoStatus = z.infer<typeof VideoStatus>;
 
-/** The Pi firmware's throttling flags (`get_throttled`), now and since boot. */
-export const Throttling = z.object({
-  underVoltageNow: z.boolean(),
-  frequencyCappedNow: z.boolean(),
-  throttledNow: z.boolean(),
-  softTemperatureLimitNow: z.boolean(),
-  underVoltageSinceBoot: z.boolean(),
-  frequencyCappedSinceBoot: z.boolean(),
-  throttledSinceBoot: z.boolean(),
-  softTemperatureLimitSinceBoot: z.boolean(),
-});
+export const Throttling = z
+  .object({
+    underVoltageNow: z.boolean(),
+    frequencyCappedNow: z.boolean(),
+    throttledNow: z.boolean(),
+    softTemperatureLimitNow: z.boolean(),
+    underVoltageSinceBoot: z.boolean(),
+    frequencyCappedSinceBoot: z.boolean(),
+    throttledSinceBoot: z.boolean(),
+    softTemperatureLimitSinceBoot: z.boolean(),
+  })
+  .meta({ id: 'Throttling', description: "The Raspberry Pi firmware's throttling flags (`vcgencmd get_throttled`), now and since boot." });
 export type Throttling = z.infer<typeof Throttling>;
 
-/** The appliance's health, sampled on an interval (GET /api/status). */
-export const HealthSample = z.object({
-  sampledAt: IsoTimestamp,
-  load1: z.number().nonnegative(),
-  cpuPercent: z.number().min(0).max(100),
-  memory: z.object({ totalBytes: z.number().nonnegative(), availableBytes: z.number().nonnegative() }),
-  disk: z.object({ path: z.string(), freeBytes: z.number().nonnegative(), totalBytes: z.number().nonnegative() }).optional(),
-  uptimeSeconds: z.number().nonnegative(),
-  temperatureC: z.number().optional(),
-  throttling: Throttling.optional(),
-});
+export const HealthSample = z
+  .object({
+    sampledAt: Timestamp,
+    load1: z.number().nonnegative().meta({ description: 'One-minute load average.' }),
+    cpuPercent: z.number().min(0).max(100),
+    memory: z.object({ totalBytes: z.number().nonnegative(), availableBytes: z.number().nonnegative() }),
+    disk: z
+      .object({ path: z.string(), freeBytes: z.number().nonnegative(), totalBytes: z.number().nonnegative() })
+      .optional()
+      .meta({ description: 'The file system of DATA_DIR, where the game log lives.' }),
+    uptimeSeconds: z.number().nonnegative(),
+    temperatureC: z.number().optional().meta({ description: "The SoC's temperature, where readable." }),
+    throttling: Throttling.optional().meta({ description: 'On a Raspberry Pi only.' }),
+  })
+  .meta({ id: 'HealthSample', description: "The appliance's health, sampled on an interval." });
 export type HealthSample = z.infer<typeof HealthSample>;
 
-export const ResetSource = z.enum(['admin', 'button']);
+export const ResetSource = z.enum(['admin', 'button']).meta({ id: 'ResetSource', description: 'Who reset the game: the admin page or the hardware button.' });
 export type ResetSource = z.infer<typeof ResetSource>;
 
-export const SystemStatus = z.object({
-  orchestratorOnline: z.boolean(),
-  videoDisplayReady: z.boolean(),
-  /** Whether a TV is connected to the Pi's HDMI port (from the DRM connector); absent where unknown. */
-  displayConnected: z.boolean().optional(),
-  /** The hardware reset button: `fault` for a line stuck active, `unavailable` when none is wired or readable. */
-  resetButton: z.enum(['ok', 'fault', 'unavailable']),
-  /** Under-voltage now or since boot (a weak power supply): the one health fact worth a warning to GMs. */
-  underVoltage: z.boolean().optional(),
-  /** The last game reset, so every station can say "reset by button". */
-  lastReset: z.object({ source: ResetSource, at: IsoTimestamp }).optional(),
-});
+export const SystemStatus = z
+  .object({
+    orchestratorOnline: z.boolean(),
+    videoDisplayReady: z.boolean().meta({ description: 'mpv is running and can play (false without mpv or with VIDEO_PLAYER=none).' }),
+    displayConnected: z.boolean().optional().meta({ description: "Whether a TV is connected to the Pi's HDMI port (from the DRM connector); absent where unknown." }),
+    resetButton: z
+      .enum(['ok', 'fault', 'unavailable'])
+      .meta({ description: 'The hardware reset button: `fault` for a line stuck active, `unavailable` when none is wired or readable.' }),
+    underVoltage: z.boolean().optional().meta({ description: 'Under-voltage now or since boot (a weak power supply): the one health fact worth a warning to GMs.' }),
+    lastReset: z
+      .object({ source: ResetSource, at: Timestamp })
+      .optional()
+      .meta({ description: 'The last game reset, so every station can say "reset by button".' }),
+  })
+  .meta({ id: 'SystemStatus', description: "The orchestrator's own status, part of every game state." });
 export type SystemStatus = z.infer<typeof SystemStatus>;
 
-/** The clip on the TV: who asked for it and when it should end. */
-export const CurrentVideo = z.object({
-  tokenId: z.string(),
-  startTime: IsoTimestamp,
-  expectedEndTime: IsoTimestamp.optional(),
-  requestedBy: z.string(),
-});
+export const CurrentVideo = z
+  .object({
+    tokenId: z.string(),
+    startTime: Timestamp,
+    expectedEndTime: Timestamp.optional(),
+    requestedBy: z.string().meta({ description: '`admin`, or `player:{deviceId}` for a player scan.' }),
+  })
+  .meta({ id: 'CurrentVideo', description: 'The clip on the TV: who asked for it and when it should end.' });
 export type CurrentVideo = z.infer<typeof CurrentVideo>;
 
-export const VideoItemStatus = z.enum(['queued', 'playing', 'completed', 'failed', 'skipped', 'stopped']);
+export const VideoItemStatus = z.enum(['queued', 'playing', 'completed', 'failed', 'skipped', 'stopped']).meta({ id: 'VideoItemStatus' });
 export type VideoItemStatus = z.infer<typeof VideoItemStatus>;
 
-/** One request to play a token's clip, kept in the store until it has played. */
-export const VideoItem = z.object({
-  id: z.string(),
-  tokenId: z.string(),
-  video: z.string(),
-  requestedBy: z.string(),
-  status: VideoItemStatus,
-  reason: z.string().optional(),
-  requestedAt: IsoTimestamp,
-  startedAt: IsoTimestamp.optional(),
-  endedAt: IsoTimestamp.optional(),
-});
+export const VideoItem = z
+  .object({
+    id: z.string(),
+    tokenId: z.string(),
+    video: z.string().meta({ description: 'The file name under MEDIA_DIR.' }),
+    requestedBy: z.string().meta({ description: '`admin`, or `player:{deviceId}` for a player scan.' }),
+    status: VideoItemStatus,
+    reason: z.string().optional().meta({ description: 'Why it failed, was skipped or stopped.' }),
+    requestedAt: Timestamp,
+    startedAt: Timestamp.optional(),
+    endedAt: Timestamp.optional(),
+  })
+  .meta({ id: 'VideoItem', description: "One request to play a token's clip, kept in the store until it has played." });
 export type VideoItem = z.infer<typeof VideoItem>;
 
-export const GameState = z.object({
-  sessionId: z.string().nullable(),
-  lastUpdate: IsoTimestamp,
-  /** The latest `video:status`, so a station that just connected knows what the TV shows. */
-  video: VideoStatus,
-  currentVideo: CurrentVideo.optional(),
-  scores: z.array(TeamScore),
-  recentTransactions: z.array(Transaction),
-  systemStatus: SystemStatus,
-});
+export const GameState = z
+  .object({
+    sessionId: z.string().nullable().meta({ description: 'The current session; null when there is none.' }),
+    lastUpdate: Timestamp,
+    video: VideoStatus.meta({ description: 'The latest `video:status`, so a station that just connected knows what the TV shows.' }),
+    currentVideo: CurrentVideo.optional(),
+    scores: z.array(TeamScore),
+    recentTransactions: z.array(Transaction).meta({ description: "The session's latest transactions, newest last." }),
+    systemStatus: SystemStatus,
+  })
+  .meta({ id: 'GameState', description: 'The whole game as a station shows it: scores, recent transactions, the TV, the system.' });
 export type GameState = z.infer<typeof GameState>;
 
-export const SessionStatus = z.enum(['active', 'paused', 'completed']);
+export const SessionStatus = z.enum(['active', 'paused', 'completed']).meta({
+  id: 'SessionStatus',
+  description: 'A paused session rejects submissions; a completed one is archived.',
+});
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
-export const Session = z.object({
-  id: z.string(),
-  name: z.string(),
-  startTime: IsoTimestamp,
-  endTime: IsoTimestamp.optional(),
-  status: SessionStatus,
-  transactionCount: z.number().int().nonnegative(),
-  acceptedCount: z.number().int().nonnegative(),
-  playerScanCount: z.number().int().nonnegative(),
-});
+export const Session = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    startTime: Timestamp,
+    endTime: Timestamp.optional().meta({ description: 'Set when the session is completed.' }),
+    status: SessionStatus,
+    transactionCount: z.number().int().nonnegative(),
+    acceptedCount: z.number().int().nonnegative(),
+    playerScanCount: z.number().int().nonnegative(),
+  })
+  .meta({
+    id: 'Session',
+    description: 'One game. A new session or a reset completes the current one; at start the active or paused session is resumed.',
+    examples: [
+      {
+        id: '0196b7c0-1d2e-7f00-8000-1a2b3c4d5e6f',
+        name: 'Saturday 20:00',
+        startTime: '2025-05-10T19:58:00.000Z',
+        status: 'active',
+        transactionCount: 42,
+        acceptedCount: 37,
+        playerScanCount: 12,
+      },
+    ],
+  });
 export type Session = z.infer<typeof Session>;
 
-export const DeviceType = z.enum(['gm', 'player']);
+export const DeviceType = z.enum(['gm', 'player']).meta({ id: 'DeviceType', description: '`gm`: a GM station (Socket.IO); `player`: a player scanner (HTTP).' });
 export type DeviceType = z.infer<typeof DeviceType>;
 
-export const DeviceConnection = z.object({
-  deviceId: z.string(),
-  type: DeviceType,
-  name: z.string().optional(),
-  ipAddress: z.string().optional(),
-  connectionTime: IsoTimestamp,
-  lastHeartbeat: IsoTimestamp,
-  connectionStatus: z.enum(['connected', 'disconnected']),
-});
+export const DeviceConnection = z
+  .object({
+    deviceId: z.string(),
+    type: DeviceType,
+    name: z.string().optional(),
+    ipAddress: z.string().optional(),
+    connectionTime: Timestamp,
+    lastHeartbeat: Timestamp,
+    connectionStatus: z.enum(['connected', 'disconnected']).meta({ description: 'A station that dropped stays known, `disconnected`, for 30 s.' }),
+  })
+  .meta({ id: 'DeviceConnection', description: 'A GM station or player scanner the orchestrator knows.' });
 export type DeviceConnection = z.infer<typeof DeviceConnection>;
 
-export const PlayerScan = z.object({
-  tokenId: z.string(),
-  deviceId: z.string(),
-  sessionId: z.string().nullable(),
-  timestamp: IsoTimestamp,
-  video: z.boolean(),
-});
+export const PlayerScan = z
+  .object({
+    tokenId: z.string(),
+    deviceId: z.string(),
+    sessionId: z.string().nullable(),
+    timestamp: Timestamp,
+    video: z.boolean().meta({ description: 'Whether the token has a clip (and it was asked to play).' }),
+  })
+  .meta({ id: 'PlayerScan', description: "A player scanner's scan (POST /api/scan), kept in the session's log." });
 export type PlayerScan = z.infer<typeof PlayerScan>;
 
-/** A token of the show, as served by GET /api/tokens. */
-export const ShowToken = z.object({
-  id: z.string(),
-  value: z.number().int().nonnegative(),
-  rating: z.number().int(),
-  memoryType: z.string(),
-  group: z.string().optional(),
-  video: z.string().optional(),
-  image: z.string().optional(),
-  audio: z.string().optional(),
-});
+export const ShowToken = z
+  .object({
+    id: z.string(),
+    value: z.number().int().nonnegative().meta({ description: 'Points: the base value of its rating × its memory type multiplier.' }),
+    rating: z.number().int().meta({ description: 'SF_ValueRating, 1-5.' }),
+    memoryType: z.string().meta({ description: 'SF_MemoryType (Personal, Business, Technical, ...).' }),
+    group: z.string().optional().meta({ description: 'SF_Group: "Name (xN)" pays a bonus to the team holding every member.' }),
+    video: z.string().optional(),
+    image: z.string().optional(),
+    audio: z.string().optional(),
+  })
+  .meta({ id: 'ShowToken', description: 'A token of the show, as served by GET /api/tokens.' });
 export type ShowToken = z.infer<typeof ShowToken>;
