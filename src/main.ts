@@ -168,13 +168,14 @@ function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: Vide
     // MPV_ARGS come last so that they override the computed output arguments.
     extraArgs: [...outputArgs, ...config.MPV_ARGS.split(/\s+/).filter((arg) => arg !== '')],
     logger,
+    clock: systemClock,
   });
   log.info({ board, output: drm ? 'drm' : 'window', connector: connector?.connector, args: outputArgs }, 'video output');
   const wifi =
     config.IDLE_WIFI_QR === 'on' && config.WIFI_SSID !== undefined && config.WIFI_PSK !== undefined
       ? { text: wifiJoinText(config.WIFI_SSID, config.WIFI_PSK), caption: `Wi-Fi: ${config.WIFI_SSID}` }
       : undefined;
-  const video = new MpvOrNoDisplay(new MpvPlayer({ process: mpv, idleMedia, logger, ...(wifi ? { idleQr: wifi } : {}) }), log);
+  const video = new MpvOrNoDisplay(new MpvPlayer({ process: mpv, idleMedia, logger, clock: systemClock, ...(wifi ? { idleQr: wifi } : {}) }), log);
   if (!connector) return { video };
   const watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput(), systemClock);
   if (!watcher.isConnected) log.warn({ connector: connector.connector }, 'no TV detected yet: the picture starts when one is connected');

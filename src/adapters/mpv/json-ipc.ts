@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { Cancel, Clock } from '../../ports/clock.js';
+import { systemClock } from '../system-clock.js';
 import { connect, type Socket } from 'node:net';
 
 /** An asynchronous message from mpv: `{event: "end-file", ...}` or a property change. */
@@ -14,7 +16,7 @@ export class MpvCommandError extends Error {
 interface Pending {
   resolve: (data: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  cancelTimeout: Cancel;
 }
 
 /** Lines longer than this are not mpv talking to us: the connection is dropped. */
@@ -34,6 +36,7 @@ export class MpvJsonIpc extends EventEmitter<{ event: [MpvEvent]; close: [] }> {
   private constructor(
     private readonly socket: Socket,
     private readonly timeoutMs: number,
+    private readonly clock: Clock,
   ) {
     super();
     socket.setEncoding('utf8');
@@ -43,12 +46,12 @@ export class MpvJsonIpc extends EventEmitter<{ event: [MpvEvent]; close: [] }> {
   }
 
   /** Connects to the socket mpv listens on. */
-  static open(path: string, timeoutMs = 5000): Promise<MpvJsonIpc> {
+  static open(path: string, timeoutMs = 5000, clock: Clock = systemClock): Promise<MpvJsonIpc> {
     return new Promise((resolve, reject) => {
       const socket = connect(path);
       socket.once('connect', () => {
         socket.removeListener('error', reject);
-        resolve(new MpvJsonIpc(socket, timeoutMs));
+        resolve(new MpvJsonIpc(socket, timeoutMs, clock));
       });
       socket.once('error', reject);
     });
@@ -63,11 +66,11 @@ export class MpvJsonIpc extends EventEmitter<{ event: [MpvEvent]; close: [] }> {
     if (this.closed) return Promise.reject(new MpvCommandError('mpv connection is closed'));
     const requestId = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancelTimeout = this.clock.after(timeoutMs, () => {
         this.pending.delete(requestId);
         reject(new MpvCommandError(`mpv did not answer ${describe(command)} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(requestId, { resolve, reject, timer });
+      });
+      this.pending.set(requestId, { resolve, reject, cancelTimeout });
       this.socket.write(`${JSON.stringify({ command, request_id: requestId })}\n`);
     });
   }
@@ -106,7 +109,7 @@ export class MpvJsonIpc extends EventEmitter<{ event: [MpvEvent]; close: [] }> {
     const waiting = this.pending.get(record.request_id);
     if (!waiting) return;
     this.pending.delete(record.request_id);
-    clearTimeout(waiting.timer);
+    waiting.cancelTimeout();
     if (record.error === 'success') waiting.resolve(record.data);
     else waiting.reject(new MpvCommandError(`mpv refused the command: ${String(record.error)}`));
   }
@@ -115,7 +118,7 @@ export class MpvJsonIpc extends EventEmitter<{ event: [MpvEvent]; close: [] }> {
     if (this.closed) return;
     this.closed = true;
     for (const waiting of this.pending.values()) {
-      clearTimeout(waiting.timer);
+      waiting.cancelTimeout();
       waiting.reject(new MpvCommandError('mpv connection closed'));
     }
     this.pending.clear();

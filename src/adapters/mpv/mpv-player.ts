@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { VideoStatus } from '../../contract/index.js';
+import type { Cancel, Clock } from '../../ports/clock.js';
 import type { PlayRequest, VideoPlayer } from '../../ports/video-player.js';
+import { systemClock } from '../system-clock.js';
 import type { MpvEvent, MpvJsonIpc } from './json-ipc.js';
 import { MpvMissingError, type MpvProcess } from './mpv-process.js';
 import { qrAssDrawing } from './osd-qr.js';
@@ -18,6 +20,8 @@ export interface MpvPlayerOptions {
   restartWaitMs?: number;
   /** A QR code shown on the idle screen (the hotspot's `WIFI:` text) and the caption under it. */
   idleQr?: { text: string; caption: string };
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Where the idle screen's QR code goes on the 720-line OSD canvas: the top-left corner. */
@@ -43,7 +47,8 @@ export class MpvPlayer implements VideoPlayer {
   private ipc: MpvJsonIpc | undefined;
   private clip: Clip | undefined;
   /** A play asked for while mpv is (re)starting. */
-  private waiting: { request: PlayRequest; timer: NodeJS.Timeout } | undefined;
+  private waiting: { request: PlayRequest; giveUp: Cancel } | undefined;
+  private readonly clock: Clock;
   private idleEntryId: number | undefined;
   private mpvEntryId: number | undefined;
   private idleShown = false;
@@ -59,6 +64,7 @@ export class MpvPlayer implements VideoPlayer {
 
   constructor(private readonly options: MpvPlayerOptions) {
     this.log = options.logger.child({ component: 'video' });
+    this.clock = options.clock ?? systemClock;
     this.progressIntervalMs = options.progressIntervalMs ?? 500;
     this.toleranceS = options.completionToleranceS ?? 0.75;
     this.qrEvents = options.idleQr ? idleQrEvents(options.idleQr) : [];
@@ -88,12 +94,12 @@ export class MpvPlayer implements VideoPlayer {
     this.abandonClip();
     this.emit({ status: 'loading', tokenId: request.tokenId });
     if (!this.ipc?.isOpen) {
-      clearTimeout(this.waiting?.timer);
-      const timer = setTimeout(() => {
+      this.waiting?.giveUp();
+      const giveUp = this.clock.after(this.options.restartWaitMs ?? 10_000, () => {
         this.waiting = undefined;
         this.emit({ status: 'error', tokenId: request.tokenId, error: 'the video player did not come back in time' });
-      }, this.options.restartWaitMs ?? 10_000);
-      this.waiting = { request, timer };
+      });
+      this.waiting = { request, giveUp };
       return;
     }
     this.load(this.ipc, request);
@@ -122,7 +128,7 @@ export class MpvPlayer implements VideoPlayer {
   }
 
   async close(): Promise<void> {
-    clearTimeout(this.waiting?.timer);
+    this.waiting?.giveUp();
     this.waiting = undefined;
     await this.options.process.stop();
   }
@@ -141,7 +147,7 @@ export class MpvPlayer implements VideoPlayer {
     const waiting = this.waiting;
     this.waiting = undefined;
     if (waiting) {
-      clearTimeout(waiting.timer);
+      waiting.giveUp();
       this.load(ipc, waiting.request);
     } else this.showIdle();
   }
@@ -225,7 +231,7 @@ export class MpvPlayer implements VideoPlayer {
     const clip = this.clip;
     if (clip && clip.entryId !== undefined && this.mpvEntryId === clip.entryId && !clip.started) {
       clip.started = true;
-      clip.lastProgressAt = Date.now();
+      clip.lastProgressAt = this.clock.now();
       this.emit(this.playingStatus(clip));
       return;
     }
@@ -272,7 +278,7 @@ export class MpvPlayer implements VideoPlayer {
     if (name === 'duration' && typeof data === 'number') clip.duration = data;
     else if (name === 'time-pos' && typeof data === 'number') {
       clip.position = data;
-      const now = Date.now();
+      const now = this.clock.now();
       if (clip.started && !clip.paused && now - clip.lastProgressAt >= this.progressIntervalMs) {
         clip.lastProgressAt = now;
         this.emit(this.playingStatus(clip));

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { Cancel, Clock } from '../../ports/clock.js';
+import { systemClock } from '../system-clock.js';
 import { MpvJsonIpc } from './json-ipc.js';
 
 export interface MpvProcessOptions {
@@ -18,7 +19,14 @@ export interface MpvProcessOptions {
   restartBackoffMs?: readonly number[];
   /** How long a fresh mpv may take to open its IPC socket. */
   startTimeoutMs?: number;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
+
+/** How long mpv is given to end after SIGTERM before it is killed. */
+const KILL_AFTER_MS = 2000;
+/** How often a fresh mpv's socket is tried while it starts. */
+const CONNECT_RETRY_MS = 50;
 
 export class MpvMissingError extends Error {
   override name = 'MpvMissingError';
@@ -56,13 +64,15 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
   private ipc: MpvJsonIpc | undefined;
   private stopping = false;
   private restarts = 0;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private restartTimer: Cancel | undefined;
   private stderrTail = '';
   private readonly log: Logger;
+  private readonly clock: Clock;
 
   constructor(private readonly options: MpvProcessOptions) {
     super();
     this.log = options.logger.child({ component: 'mpv' });
+    this.clock = options.clock ?? systemClock;
   }
 
   get pid(): number | undefined {
@@ -105,30 +115,31 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
 
   async stop(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.restartTimer);
+    this.restartTimer?.();
+    this.restartTimer = undefined;
     const child = this.child;
     this.ipc?.close();
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      const forced = setTimeout(() => child.kill('SIGKILL'), 2000);
+      const forced = this.clock.after(KILL_AFTER_MS, () => child.kill('SIGKILL'));
       await exited;
-      clearTimeout(forced);
+      forced();
     }
     rmSync(this.options.pidFile, { force: true });
     rmSync(this.options.socketPath, { force: true });
   }
 
   private async connect(child: ChildProcess): Promise<MpvJsonIpc> {
-    const deadline = Date.now() + (this.options.startTimeoutMs ?? 5000);
+    const deadline = this.clock.now() + (this.options.startTimeoutMs ?? 5000);
     let lastError: unknown;
-    while (Date.now() < deadline) {
+    while (this.clock.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) break;
       try {
-        return await MpvJsonIpc.open(this.options.socketPath);
+        return await MpvJsonIpc.open(this.options.socketPath, undefined, this.clock);
       } catch (error) {
         lastError = error;
-        await sleep(50);
+        await new Promise<void>((resolve) => this.clock.after(CONNECT_RETRY_MS, resolve));
       }
     }
     child.kill('SIGKILL');
@@ -166,7 +177,7 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
     const backoff = this.options.restartBackoffMs ?? [250, 500, 1000, 2000];
     const wait = backoff[Math.min(this.restarts, backoff.length - 1)] ?? 2000;
     this.restarts += 1;
-    this.restartTimer = setTimeout(() => {
+    this.restartTimer = this.clock.after(wait, () => {
       this.restartTimer = undefined;
       this.start().then(
         (ipc) => {
@@ -178,7 +189,7 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
           if (!this.stopping) this.scheduleRestart();
         },
       );
-    }, wait);
+    });
   }
 
   /** Kills an mpv left running by a crashed orchestrator and removes its stale socket. */
