@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { ApplianceStatus } from '../domain/appliance-status.js';
 import { DeviceRegistry } from '../domain/device-registry.js';
 import { Game } from '../domain/game.js';
 import { Show } from '../domain/show.js';
@@ -68,6 +69,7 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
     let listeningPort = settings.port;
     const server = new StationServer({ settings, timing, limits, adminAuth: adapters.adminAuth, machine: adapters.machine, clock, logger: log });
     const show = new Show({
+      appliance: new ApplianceStatus(clock),
       game: new Game({ store: adapters.store, catalog: adapters.catalog, clock, newId: randomUUID, maxTeams: limits.maxTeams }),
       devices: new DeviceRegistry(clock, timing.reconnectWindowMs),
       video: adapters.video,

@@ -2,7 +2,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import type { Show } from '../domain/show.js';
+import type { ShowOperations } from '../ports/show-operations.js';
+import type { StationSessions } from '../ports/station-sessions.js';
 import type { Clock } from '../ports/clock.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
 import type { AdminAuth } from '../transport/admin-auth.js';
@@ -114,7 +115,7 @@ export class StationServer implements Component {
   }
 
   /** Routes the stations' events and the HTTP API to the show. */
-  serve(show: Show): void {
+  serve(show: StationSessions & ShowOperations): void {
     const { settings, timing, adminAuth, clock, logger } = this.deps;
     const maxConnections = settings.maxConnections ?? defaultMaxConnections(settings.maxStations);
     new StationGateway({

@@ -2,13 +2,11 @@ import {
   AppError,
   type GameState,
   type PlayerScan,
+  type SessionExport,
   type Session,
   type SessionStatus,
-  type SystemStatus,
-  type TeamScore,
   type Transaction,
   type TransactionSubmit,
-  type VideoStatus,
 } from '../contract/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { GameStore, SessionRecord } from '../ports/store.js';
@@ -30,17 +28,14 @@ export interface GameDeps {
   maxTeams?: number;
 }
 
+/** The game's part of GameState: the session, its scores and latest transactions. */
+export type GameProgress = Pick<GameState, 'sessionId' | 'lastUpdate' | 'scores' | 'recentTransactions'>;
+
 /** A GM's submission as the game judges it: the scanner is the identified station. */
 export type Submission = TransactionSubmit & { scannerId: string };
 
 export const DEFAULT_MAX_TEAMS = 50;
 
-export interface SessionArchive {
-  session: Session;
-  scores: TeamScore[];
-  transactions: Transaction[];
-  playerScans: PlayerScan[];
-}
 
 export interface SubmitOutcome {
   transaction: Transaction;
@@ -70,8 +65,6 @@ export class Game {
   /** What lastUpdate was before the staged transactions, for a failed commit to restore. */
   private lastUpdateBeforeStaging = '';
   private counts = { transactions: 0, accepted: 0, playerScans: 0 };
-  private video: VideoStatus = { status: 'idle' };
-  private system: SystemStatus = { orchestratorOnline: true, videoDisplayReady: false, resetButton: 'unavailable' };
   private lastUpdate: string;
 
   constructor(private readonly deps: GameDeps) {
@@ -223,7 +216,7 @@ export class Game {
   }
 
   /** A session with its whole log and the scores derived from it. */
-  sessionRecord(sessionId: string): SessionArchive {
+  sessionRecord(sessionId: string): SessionExport {
     const session = this.current?.id === sessionId ? this.sessionView(this.current) : this.deps.store.session(sessionId);
     if (!session) throw new AppError('SESSION_NOT_FOUND', `no session ${sessionId}`);
     const transactions = this.deps.store.transactions(sessionId);
@@ -235,26 +228,13 @@ export class Game {
     };
   }
 
-  /** The TV's latest status. */
-  setVideoStatus(status: VideoStatus): void {
-    this.video = status;
-    this.touch();
-  }
-
-
-  setSystemStatus(status: Partial<SystemStatus>): void {
-    this.system = { ...this.system, ...status };
-    this.touch();
-  }
-
-  state(): GameState {
+  /** The game's part of the stations' state; the show adds the TV and the system's. */
+  state(): GameProgress {
     return {
       sessionId: this.current?.id ?? null,
       lastUpdate: this.lastUpdate,
-      video: this.video,
       scores: this.board.scores(),
       recentTransactions: this.recent.slice(-RECENT_IN_STATE),
-      systemStatus: this.system,
     };
   }
 

@@ -9,18 +9,24 @@ import type {
   Transaction,
   VideoStatus,
 } from '../contract/index.js';
-import { AppError, type HealthSample, type ResetSource, type StatusResponse, type VideoControl, type VideoOverview } from '../contract/index.js';
+import { AppError, type HealthSample, type ResetSource, type SessionExport, type StatusResponse, type VideoControl, type VideoOverview } from '../contract/index.js';
 export type { ResetSource } from '../contract/index.js';
+import type { GameReset } from '../ports/game-reset.js';
 import type { ShowNotifier } from '../ports/notifier.js';
+import type { ShowOperations } from '../ports/show-operations.js';
+import type { StationSessions } from '../ports/station-sessions.js';
 import type { VideoPlayer } from '../ports/video-player.js';
+import type { ApplianceStatus } from './appliance-status.js';
 import { DeviceRegistry, type DeviceInfo } from './device-registry.js';
-import type { Game, SessionArchive, Submission, SubmitOutcome } from './game.js';
+import type { Game, Submission, SubmitOutcome } from './game.js';
 import type { VideoQueue } from './video-queue.js';
 import { UnknownTokenError } from './errors.js';
 
 
 export interface ShowDeps {
   game: Game;
+  /** The TV's and the system's status, beside the game. */
+  appliance: ApplianceStatus;
   devices: DeviceRegistry;
   video: VideoPlayer;
   videoQueue: VideoQueue;
@@ -50,7 +56,7 @@ interface WaitingForCommit {
  * The show as its users drive it: GM transactions, player scans, sessions, devices and the
  * reset. It decides, then tells the notifier what to broadcast; it never talks to sockets.
  */
-export class Show {
+export class Show implements StationSessions, ShowOperations, GameReset {
   private readonly game: Game;
   private readonly devices: DeviceRegistry;
   private readonly notifier: ShowNotifier;
@@ -65,7 +71,7 @@ export class Show {
     this.devices = deps.devices;
     this.notifier = deps.notifier;
     this.playerTimeoutMs = deps.playerTimeoutMs ?? 30_000;
-    this.game.setSystemStatus({ videoDisplayReady: deps.video.displayReady });
+    this.deps.appliance.update({ videoDisplayReady: deps.video.displayReady });
     deps.video.onStatus((status) => this.videoStatusChanged(status));
   }
 
@@ -84,7 +90,15 @@ export class Show {
   /** The game's state with the clip on the TV, which the video queue knows. */
   state(): GameState {
     const currentVideo = this.deps.videoQueue.currentVideo();
-    const state = this.game.state();
+    const game = this.game.state();
+    const appliance = this.deps.appliance;
+    const state: GameState = {
+      ...game,
+      // ISO timestamps of one format: the later one is the greater string.
+      lastUpdate: game.lastUpdate > appliance.lastUpdate ? game.lastUpdate : appliance.lastUpdate,
+      video: appliance.video,
+      systemStatus: appliance.system,
+    };
     return currentVideo ? { ...state, currentVideo } : state;
   }
 
@@ -135,7 +149,7 @@ export class Show {
     return this.game.sessions();
   }
 
-  sessionRecord(sessionId: string): SessionArchive {
+  sessionRecord(sessionId: string): SessionExport {
     return this.game.sessionRecord(sessionId);
   }
 
@@ -174,7 +188,7 @@ export class Show {
     const previous = this.game.session?.id;
     this.deps.videoQueue.stop();
     const session = this.game.startSession();
-    this.game.setSystemStatus({ lastReset: { source, at: session.startTime } });
+    this.deps.appliance.update({ lastReset: { source, at: session.startTime } });
     this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'reset');
     this.notifier.stateChanged(this.currentState);
@@ -269,8 +283,8 @@ export class Show {
     this.health = sample;
     const throttling = sample.throttling;
     const underVoltage = throttling ? throttling.underVoltageNow || throttling.underVoltageSinceBoot : undefined;
-    if (underVoltage !== this.game.state().systemStatus.underVoltage) {
-      this.game.setSystemStatus(underVoltage === undefined ? {} : { underVoltage });
+    if (underVoltage !== this.deps.appliance.system.underVoltage) {
+      this.deps.appliance.update(underVoltage === undefined ? {} : { underVoltage });
       this.notifier.stateChanged(this.currentState);
     }
   }
@@ -281,14 +295,14 @@ export class Show {
 
   /** The reset button's health changed (a stuck line, a lost device). */
   resetButtonStatus(status: 'ok' | 'fault' | 'unavailable'): void {
-    this.game.setSystemStatus({ resetButton: status });
+    this.deps.appliance.update({ resetButton: status });
     this.notifier.stateChanged(this.currentState);
   }
 
   /** A TV was plugged into or unplugged from the HDMI port (or switched on or off). */
   displayConnection(connected: boolean): void {
-    if (this.game.state().systemStatus.displayConnected === connected) return;
-    this.game.setSystemStatus({ displayConnected: connected });
+    if (this.deps.appliance.system.displayConnected === connected) return;
+    this.deps.appliance.update({ displayConnected: connected });
     this.notifier.stateChanged(this.currentState);
   }
 
@@ -322,8 +336,8 @@ export class Show {
    * emits its `loading`), so stations see the statuses in the order they happened.
    */
   private videoStatusChanged(status: VideoStatus): void {
-    this.game.setVideoStatus(status);
-    this.game.setSystemStatus({ videoDisplayReady: this.deps.video.displayReady });
+    this.deps.appliance.setVideo(status);
+    this.deps.appliance.update({ videoDisplayReady: this.deps.video.displayReady });
     this.notifier.videoStatus(status);
     this.deps.videoQueue.statusChanged(status);
     this.notifier.stateChanged(this.currentState);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ApplianceStatus } from '../../src/domain/appliance-status.js';
 import { loadTokenCatalog } from '../../src/adapters/show-files.js';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
@@ -46,7 +47,7 @@ function boot() {
     videoStatus: () => undefined,
   };
   const queue = new VideoQueue({ player, store, media: new MediaFolder(join(dir, 'media')), clock, newId, busyPolicy: 'reject' });
-  const show = new Show({ game: new Game({ store, catalog, clock, newId }), devices: new DeviceRegistry(clock), video: player, videoQueue: queue, notifier, deferCommit: (commit) => commit() });
+  const show = new Show({ appliance: new ApplianceStatus(clock), game: new Game({ store, catalog, clock, newId }), devices: new DeviceRegistry(clock), video: player, videoQueue: queue, notifier, deferCommit: (commit) => commit() });
   show.start();
   return { show, player, sent };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApplianceStatus } from '../../src/domain/appliance-status.js';
 import { UnknownTokenError } from '../../src/domain/errors.js';
 import { loadTokenCatalog } from '../../src/adapters/show-files.js';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
@@ -113,6 +114,7 @@ function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean } = {})
   });
   const notifier = new RecordingNotifier();
   const show = new Show({
+    appliance: new ApplianceStatus(clock),
     game: new Game({ store, catalog, clock, newId }),
     devices: new DeviceRegistry(clock),
     video: player,

@@ -17,7 +17,7 @@ import {
   type StationAccessResponse,
 } from '../../contract/index.js';
 import { KeyedRateLimiter } from '../rate-limit.js';
-import type { Show } from '../../domain/show.js';
+import type { ShowOperations } from '../../ports/show-operations.js';
 import type { Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
@@ -28,7 +28,7 @@ import { securityHeaders } from './security-headers.js';
 import { HttpError, httpReplyOf } from './http-errors.js';
 
 export interface HttpAppDeps {
-  show: Show;
+  show: ShowOperations;
   adminAuth: AdminAuth;
   clock: Pick<Clock, 'now'>;
   logger: Logger;

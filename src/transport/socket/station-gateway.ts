@@ -15,7 +15,7 @@ import {
 } from '../../contract/index.js';
 import { ConnectionRateLimiter, KeyedRateLimiter } from '../rate-limit.js';
 import type { ReconnectQueue } from './reconnect-queue.js';
-import type { Show } from '../../domain/show.js';
+import type { StationSessions } from '../../ports/station-sessions.js';
 import type { Cancel, Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
@@ -27,7 +27,7 @@ type StationSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<s
 
 export interface StationGatewayDeps {
   io: OrchestratorServer;
-  show: Show;
+  show: StationSessions;
   reconnectQueue: ReconnectQueue;
   adminAuth: AdminAuth;
   clock: Clock;
