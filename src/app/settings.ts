@@ -1,5 +1,6 @@
 import type { Session } from '../contract/index.js';
 import type { BusyPolicy } from '../domain/video-queue.js';
+import { defaultHttpLimits, type HttpLimits } from '../transport/http/http-limits.js';
 import { defaultOutputGuardLimits, type OutputGuardLimits } from '../transport/socket/output-guard.js';
 
 /**
@@ -51,6 +52,9 @@ export interface Limits extends OutputGuardLimits {
   maxVideoQueue: number;
   /** TCP connections one client address may hold open; default maxStations + 10. */
   maxConnectionsPerAddress?: number;
+  http: HttpLimits;
+  /** Wrong station tokens (handshake and HTTP alike), per address and from all addresses, per minute. */
+  stationTokenFailures: { perAddressPerMinute: number; totalPerMinute: number };
 }
 
 export const defaultLimits: Limits = {
@@ -58,6 +62,8 @@ export const defaultLimits: Limits = {
   maxPlayerDevices: 100,
   maxVideoQueue: 10,
   ...defaultOutputGuardLimits,
+  http: defaultHttpLimits,
+  stationTokenFailures: { perAddressPerMinute: 10, totalPerMinute: 100 },
 };
 
 /** Socket.IO messages above this are refused, so no client can exhaust memory. */

@@ -66,8 +66,7 @@ export class StationServer implements Component {
       if (refusals.shouldLog(`connections ${address}`)) log.warn({ address, open }, 'connection refused: too many from this address');
     });
     this.origins = new OriginPolicy(deps.machine, settings.allowedHosts ?? [], clock);
-    // Wrong station tokens, at the handshake and over HTTP alike: 10 a minute per address, 100 in all.
-    this.stationTokenFailures = new FailedAttempts({ clock, log, what: 'station token', perAddressPerMinute: 10, totalPerMinute: 100 });
+    this.stationTokenFailures = new FailedAttempts({ clock, log, what: 'station token', ...limits.stationTokenFailures });
     this.io = new Server(this.http, {
       serveClient: false,
       // A page from another site open in a GM tablet's browser must not reach the stations'
@@ -144,6 +143,7 @@ export class StationServer implements Component {
         origins: this.origins,
         stationToken: settings.stationToken,
         stationTokenFailures: this.stationTokenFailures,
+        limits: this.deps.limits.http,
       }),
     );
   }

@@ -26,6 +26,7 @@ import { LogOncePer } from '../log-once.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { securityHeaders } from './security-headers.js';
 import { HttpError, httpReplyOf } from './http-errors.js';
+import { defaultHttpLimits, type HttpLimits } from './http-limits.js';
 
 export interface HttpAppDeps {
   show: ShowOperations;
@@ -41,16 +42,14 @@ export interface HttpAppDeps {
   stationToken: string | undefined;
   /** Wrong station tokens, shared with the Socket.IO handshake. */
   stationTokenFailures: FailedAttempts;
+  limits?: HttpLimits;
 }
 
-const BODY_LIMIT = '16kb';
-const BODY_LIMIT_BYTES = 16 * 1024;
-/** Wrong admin passwords: per address (on top of the login rate limit), then in total. */
-const LOGIN_FAILURES = { perAddressPerMinute: 10, totalPerMinute: 30 };
 
 /** The HTTP JSON API. Every body and query is parsed by its contract schema. */
 export function createHttpApp(deps: HttpAppDeps): express.Express {
   const { show, adminAuth, clock } = deps;
+  const limits = deps.limits ?? defaultHttpLimits;
   const log = deps.logger.child({ component: 'http' });
   const app = express();
   app.disable('x-powered-by');
@@ -74,13 +73,13 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   // A body declared too large is refused before a byte of it is read, and the connection closed.
   app.use((req, res, next) => {
     const declared = Number(req.get('content-length') ?? 0);
-    if (!(declared > BODY_LIMIT_BYTES)) {
+    if (!(declared > limits.bodyBytes)) {
       next();
       return;
     }
     res.set('connection', 'close');
     res.once('finish', () => req.socket.destroy());
-    throw new HttpError(413, 'INVALID_DATA', `the body is larger than ${BODY_LIMIT}`);
+    throw bodyTooLarge(limits);
   });
   // A body without a declared length (chunked) is counted as it arrives: past the limit it is
   // answered 413 at once and the connection closed, rather than read to its end.
@@ -92,22 +91,21 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     let received = 0;
     const count = (chunk: Buffer) => {
       received += chunk.length;
-      if (received <= BODY_LIMIT_BYTES || res.headersSent) return;
+      if (received <= limits.bodyBytes || res.headersSent) return;
       req.off('data', count);
-      const failure = httpReplyOf(new HttpError(413, 'INVALID_DATA', `the body is larger than ${BODY_LIMIT}`));
+      const failure = httpReplyOf(bodyTooLarge(limits));
       res.status(failure.status).set('connection', 'close').json(failure.body);
       res.once('finish', () => req.socket.destroy());
     };
     req.on('data', count);
     next();
   });
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(express.json({ limit: limits.bodyBytes, strict: true }));
 
-  // Login attempts: a handful per minute per address, so the password cannot be guessed online.
-  const loginLimiter = new KeyedRateLimiter(clock, { count: 10, perMs: 60_000 });
-  const loginFailures = new FailedAttempts({ clock, log, what: 'admin password', ...LOGIN_FAILURES });
+  const loginLimiter = new KeyedRateLimiter(clock, limits.logins);
+  const loginFailures = new FailedAttempts({ clock, log, what: 'admin password', ...limits.loginFailures });
   // Player scanners: generous, but a stuck reader cannot flood the log.
-  const playerLimiter = new KeyedRateLimiter(clock, { count: 20, perMs: 1000 });
+  const playerLimiter = new KeyedRateLimiter(clock, limits.playerRequests);
 
   const requireAdmin = async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization');
@@ -254,7 +252,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
-    const failure = bodyParserError(error) ?? toAppError(error, log);
+    const failure = bodyParserError(error, limits) ?? toAppError(error, log);
     const reply = httpReplyOf(failure);
     res.status(reply.status).json(reply.body);
   });
@@ -262,17 +260,21 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 }
 
 /** express.json's own failures (bad JSON, too large) as contract errors. */
-function bodyParserError(error: unknown): AppError | undefined {
+function bodyParserError(error: unknown, limits: HttpLimits): AppError | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
   switch ((error).type) {
     case 'entity.parse.failed':
       return new AppError('INVALID_DATA', 'the body is not valid JSON');
     case 'entity.too.large':
-      return new HttpError(413, 'INVALID_DATA', `the body is larger than ${BODY_LIMIT}`);
+      return bodyTooLarge(limits);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new HttpError(415, 'INVALID_DATA', 'unsupported body encoding');
     default:
       return undefined;
   }
+}
+
+function bodyTooLarge(limits: HttpLimits): HttpError {
+  return new HttpError(413, 'INVALID_DATA', `the body is larger than ${limits.bodyBytes / 1024}kb`);
 }
