@@ -43,12 +43,17 @@ const SESSION_WITH_COUNTS = `
     (SELECT COUNT(*) FROM player_scans p WHERE p.session_id = s.id) AS player_scan_count
   FROM sessions s`;
 
+/** The fields whose column is not NULL: the contract's optional fields are absent, never null. */
+function present<T extends Record<string, string | null>>(fields: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null)) as { [K in keyof T]?: string };
+}
+
 function sessionRecord(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     name: row.name,
     startTime: row.start_time,
-    ...(row.end_time === null ? {} : { endTime: row.end_time }),
+    ...present({ endTime: row.end_time }),
     status: row.status,
   };
 }
@@ -71,7 +76,7 @@ function transactionOf(row: TransactionRow): Transaction {
     sessionId: row.session_id,
     timestamp: row.timestamp,
     status: row.status,
-    ...(row.rejection_reason === null ? {} : { rejectionReason: row.rejection_reason }),
+    ...present({ rejectionReason: row.rejection_reason }),
     points: row.points,
   };
 }
@@ -95,10 +100,9 @@ function videoItemOf(row: VideoItemRow): VideoItem {
     video: row.video,
     requestedBy: row.requested_by,
     status: row.status,
-    ...(row.reason === null ? {} : { reason: row.reason }),
+    ...present({ reason: row.reason }),
     requestedAt: row.requested_at,
-    ...(row.started_at === null ? {} : { startedAt: row.started_at }),
-    ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
+    ...present({ startedAt: row.started_at, endedAt: row.ended_at }),
   };
 }
 
