@@ -17,17 +17,10 @@ interface SessionCountsRow extends SessionRow {
   accepted_count: number;
   player_scan_count: number;
 }
-interface TransactionRow {
-  id: string;
-  session_id: string;
-  token_id: string;
-  team_id: string;
-  scanner_id: string;
-  timestamp: string;
-  status: Transaction['status'];
-  rejection_reason: string | null;
-  points: number;
-}
+/** A transaction as selected (columns aliased to the contract's names); NULL for an absent field. */
+type TransactionRow = Omit<Transaction, 'rejectionReason'> & { rejectionReason: string | null };
+const TRANSACTION_COLUMNS = `id, session_id AS sessionId, token_id AS tokenId, team_id AS teamId, scanner_id AS scannerId,
+  timestamp, status, rejection_reason AS rejectionReason, points`;
 interface PlayerScanRow {
   session_id: string | null;
   token_id: string;
@@ -67,43 +60,16 @@ function sessionWithCounts(row: SessionCountsRow): Session {
   };
 }
 
-function transactionOf(row: TransactionRow): Transaction {
-  return {
-    id: row.id,
-    tokenId: row.token_id,
-    teamId: row.team_id,
-    scannerId: row.scanner_id,
-    sessionId: row.session_id,
-    timestamp: row.timestamp,
-    status: row.status,
-    ...present({ rejectionReason: row.rejection_reason }),
-    points: row.points,
-  };
+function transactionOf({ rejectionReason, ...row }: TransactionRow): Transaction {
+  return { ...row, ...present({ rejectionReason }) };
 }
 
-interface VideoItemRow {
-  id: string;
-  token_id: string;
-  video: string;
-  requested_by: string;
-  status: VideoItem['status'];
-  reason: string | null;
-  requested_at: string;
-  started_at: string | null;
-  ended_at: string | null;
-}
+type VideoItemRow = Omit<VideoItem, 'reason' | 'startedAt' | 'endedAt'> & { reason: string | null; startedAt: string | null; endedAt: string | null };
+const VIDEO_ITEM_COLUMNS = `id, token_id AS tokenId, video, requested_by AS requestedBy, status, reason,
+  requested_at AS requestedAt, started_at AS startedAt, ended_at AS endedAt`;
 
-function videoItemOf(row: VideoItemRow): VideoItem {
-  return {
-    id: row.id,
-    tokenId: row.token_id,
-    video: row.video,
-    requestedBy: row.requested_by,
-    status: row.status,
-    ...present({ reason: row.reason }),
-    requestedAt: row.requested_at,
-    ...present({ startedAt: row.started_at, endedAt: row.ended_at }),
-  };
+function videoItemOf({ reason, startedAt, endedAt, ...row }: VideoItemRow): VideoItem {
+  return { ...row, ...present({ reason, startedAt, endedAt }) };
 }
 
 function sessionParams(session: SessionRecord) {
@@ -151,7 +117,7 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
         `INSERT INTO transactions (id, session_id, token_id, team_id, scanner_id, timestamp, status, rejection_reason, points)
          VALUES (@id, @sessionId, @tokenId, @teamId, @scannerId, @timestamp, @status, @rejectionReason, @points)`,
       ),
-      transactions: db.prepare<[string], TransactionRow>(`SELECT * FROM transactions WHERE session_id = ? ORDER BY seq`),
+      transactions: db.prepare<[string], TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE session_id = ? ORDER BY seq`),
       insertPlayerScan: db.prepare(
         `INSERT INTO player_scans (session_id, token_id, device_id, timestamp, video)
          VALUES (@sessionId, @tokenId, @deviceId, @timestamp, @video)`,
@@ -166,7 +132,7 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
            started_at = excluded.started_at, ended_at = excluded.ended_at`,
       ),
       unfinishedVideoItems: db.prepare<[], VideoItemRow>(
-        `SELECT * FROM video_items WHERE status IN ('queued', 'playing') ORDER BY seq`,
+        `SELECT ${VIDEO_ITEM_COLUMNS} FROM video_items WHERE status IN ('queued', 'playing') ORDER BY seq`,
       ),
       getSetting: db.prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
       setSetting: db.prepare(
