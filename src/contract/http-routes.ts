@@ -68,165 +68,85 @@ const videoBusy: RouteError = {
   description: 'VIDEO_BUSY: another clip plays, the queue is full, or this scanner already has a clip waiting.',
   schema: VideoBusyError,
 };
+const noSession = { 404: 'SESSION_NOT_FOUND: there is no current session.' } as const;
+const playerErrors = {
+  400: "INVALID_DATA: a malformed body, or a GM station's id.",
+  429: 'DEVICE_LIMIT: a new scanner over MAX_PLAYER_DEVICES; RATE_LIMITED: more than 20 requests a second from this address.',
+} as const;
+
+type RouteDetails = Omit<HttpRoute, 'method' | 'path' | 'summary' | 'access' | 'ok'>;
+
+/** One route: `'get /api/state'`, what it is, who may call it, its success, and the rest. */
+function route(endpoint: `${HttpMethod} /${string}`, summary: string, access: Access, ok: HttpRoute['ok'], details: RouteDetails = {}): HttpRoute {
+  const [method, path] = endpoint.split(' ') as [HttpMethod, string];
+  return { method, path, summary, access, ok, ...details };
+}
+
+function ok(schema: z.ZodType, description: string, status: 200 | 201 = 200): HttpRoute['ok'] {
+  return { status, description, schema };
+}
 
 export const httpRoutes: readonly HttpRoute[] = [
-  {
-    method: 'get',
-    path: '/health',
-    summary: 'Readiness',
-    access: 'all',
-    ok: { status: 200, description: 'Ready.', schema: OkResponse },
-    errors: { 503: 'SERVER_ERROR: starting or stopping.' },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/login',
-    summary: 'Log in as admin',
+  route('get /health', 'Readiness', 'all', ok(OkResponse, 'Ready.'), { errors: { 503: 'SERVER_ERROR: starting or stopping.' } }),
+  route('post /api/admin/login', 'Log in as admin', 'all', ok(LoginResponse, 'The admin token.'), {
     description: 'Exchanges ADMIN_PASSWORD for an admin token valid for 12 hours.',
-    access: 'all',
     body: { schema: LoginRequest, required: true },
-    ok: { status: 200, description: 'The admin token.', schema: LoginResponse },
     errors: { 401: 'INVALID_TOKEN: wrong password.', 429: 'RATE_LIMITED: more than 10 attempts a minute from this address, or too many wrong passwords.' },
     rateLimit: '10 a minute per address; wrong passwords are limited per address and in total',
-  },
-  {
-    method: 'get',
-    path: '/api/state',
-    summary: 'The game state',
-    access: 'all',
-    ok: { status: 200, description: 'The current game state.', schema: GameState },
-  },
-  {
-    method: 'get',
-    path: '/api/tokens',
-    summary: "The show's tokens",
+  }),
+  route('get /api/state', 'The game state', 'all', ok(GameState, 'The current game state.')),
+  route('get /api/tokens', "The show's tokens", 'station', ok(z.array(ShowToken), "The show's tokens."), {
     description: 'With their point values. While stations are closed (STATION_TOKEN set), it needs `Authorization: Bearer <station token or admin token>`.',
-    access: 'station',
-    ok: { status: 200, description: "The show's tokens.", schema: z.array(ShowToken) },
     errors: { 429: 'RATE_LIMITED: too many wrong tokens from this address; wait a minute.' },
-  },
-  {
-    method: 'get',
-    path: '/api/station-access',
-    summary: 'Station access',
+  }),
+  route('get /api/station-access', 'Station access', 'admin', ok(StationAccessResponse, 'Whether stations are open, and the token.'), {
     description: "Whether GM stations need the station token, and the token (for the admin page's join QR code).",
-    access: 'admin',
-    ok: { status: 200, description: 'Whether stations are open, and the token.', schema: StationAccessResponse },
-  },
-  {
-    method: 'get',
-    path: '/api/session',
-    summary: 'The current session',
-    access: 'all',
-    ok: { status: 200, description: 'The current session.', schema: Session },
-    errors: { 404: 'SESSION_NOT_FOUND: there is no current session.' },
-  },
-  {
-    method: 'post',
-    path: '/api/session',
-    summary: 'Start a new session',
+  }),
+  route('get /api/session', 'The current session', 'all', ok(Session, 'The current session.'), { errors: noSession }),
+  route('post /api/session', 'Start a new session', 'admin', ok(Session, 'The new session.', 201), {
     description: 'Completes the current session and starts a new one; every GM station moves to it and gets `sync:full`.',
-    access: 'admin',
     body: { schema: NewSessionRequest, required: false },
-    ok: { status: 201, description: 'The new session.', schema: Session },
-  },
-  {
-    method: 'patch',
-    path: '/api/session',
-    summary: 'Pause, resume or complete the current session',
-    access: 'admin',
+  }),
+  route('patch /api/session', 'Pause, resume or complete the current session', 'admin', ok(Session, 'The session.'), {
     body: { schema: UpdateSessionRequest, required: true },
-    ok: { status: 200, description: 'The session.', schema: Session },
-    errors: { 404: 'SESSION_NOT_FOUND: there is no current session.' },
-  },
-  {
-    method: 'get',
-    path: '/api/sessions',
-    summary: 'Every session',
-    access: 'admin',
-    ok: { status: 200, description: 'Every session, newest first, with counts.', schema: z.array(Session) },
-  },
-  {
-    method: 'get',
-    path: '/api/sessions/:id/export',
-    summary: 'Export a session',
+    errors: noSession,
+  }),
+  route('get /api/sessions', 'Every session', 'admin', ok(z.array(Session), 'Every session, newest first, with counts.')),
+  route('get /api/sessions/:id/export', 'Export a session', 'admin', {
+    ...ok(SessionExport, 'An attachment: `session-{id}.json` or `session-{id}.csv`.'),
+    csv: 'Columns timestamp, id, teamId, tokenId, scannerId, status, points, rejectionReason, with a header line; a cell starting with = + - @ is escaped with a quote.',
+  }, {
     description: 'The session, scores, transactions and player scans as a JSON download, or its transactions as CSV.',
-    access: 'admin',
     params: { id: "The session's id." },
     query: ExportQuery,
-    ok: {
-      status: 200,
-      description: 'An attachment: `session-{id}.json` or `session-{id}.csv`.',
-      schema: SessionExport,
-      csv: 'Columns timestamp, id, teamId, tokenId, scannerId, status, points, rejectionReason, with a header line; a cell starting with = + - @ is escaped with a quote.',
-    },
     errors: { 404: 'SESSION_NOT_FOUND: no session with this id.' },
-  },
-  {
-    method: 'post',
-    path: '/api/scan',
-    summary: 'A player scanner read a token',
+  }),
+  route('post /api/scan', 'A player scanner read a token', 'players', ok(PlayerScanResponse, 'The scan is recorded.'), {
     description:
       "Answered once the scan is durable (group-committed with transactions); a video token's clip plays. Player scanner ids live apart " +
       "from GM stations': a station's id is refused. At most MAX_PLAYER_DEVICES scanners are known at once.",
-    access: 'players',
     body: { schema: PlayerScanRequest, required: true },
-    ok: { status: 200, description: 'The scan is recorded.', schema: PlayerScanResponse },
-    errors: {
-      400: "INVALID_DATA: a malformed body, or a GM station's id.",
-      404: 'INVALID_DATA: a token the show does not have.',
-      409: videoBusy,
-      429: 'DEVICE_LIMIT: a new scanner over MAX_PLAYER_DEVICES; RATE_LIMITED: more than 20 requests a second from this address.',
-    },
+    errors: { ...playerErrors, 404: 'INVALID_DATA: a token the show does not have.', 409: videoBusy },
     rateLimit: '20 a second per address',
-  },
-  {
-    method: 'post',
-    path: '/api/heartbeat',
-    summary: 'A player scanner is alive',
+  }),
+  route('post /api/heartbeat', 'A player scanner is alive', 'players', ok(OkResponse, 'Noted.'), {
     description: 'Keeps a player scanner connected (30 s timeout).',
-    access: 'players',
     body: { schema: PlayerHeartbeatRequest, required: true },
-    ok: { status: 200, description: 'Noted.', schema: OkResponse },
-    errors: {
-      400: "INVALID_DATA: a malformed body, or a GM station's id.",
-      429: 'DEVICE_LIMIT: a new scanner over MAX_PLAYER_DEVICES; RATE_LIMITED: more than 20 requests a second from this address.',
-    },
+    errors: playerErrors,
     rateLimit: '20 a second per address (shared with /api/scan)',
-  },
-  {
-    method: 'get',
-    path: '/api/status',
-    summary: "The appliance's status",
+  }),
+  route('get /api/status', "The appliance's status", 'admin', ok(StatusResponse, 'The status.'), {
     description: 'The system summary and the latest health sample (load, CPU, memory, disk free on DATA_DIR, uptime, temperature, throttling).',
-    access: 'admin',
-    ok: { status: 200, description: 'The status.', schema: StatusResponse },
-  },
-  {
-    method: 'get',
-    path: '/api/video',
-    summary: 'The TV',
-    access: 'admin',
-    ok: { status: 200, description: "The TV's status, the current item and the queue.", schema: VideoOverview },
-  },
-  {
-    method: 'post',
-    path: '/api/video',
-    summary: 'Control the TV',
-    description: 'The same commands as the admin socket\'s `video:control`.',
-    access: 'admin',
+  }),
+  route('get /api/video', 'The TV', 'admin', ok(VideoOverview, "The TV's status, the current item and the queue.")),
+  route('post /api/video', 'Control the TV', 'admin', ok(VideoOverview, 'The video overview after the command.'), {
+    description: "The same commands as the admin socket's `video:control`.",
     body: { schema: VideoControl, required: true },
-    ok: { status: 200, description: 'The video overview after the command.', schema: VideoOverview },
     errors: { 400: 'INVALID_DATA: a malformed body, or a token without a video.', 404: 'INVALID_DATA: a token the show does not have.', 409: videoBusy },
-  },
-  {
-    method: 'post',
-    path: '/api/reset',
-    summary: 'Reset the game',
+  }),
+  route('post /api/reset', 'Reset the game', 'admin', ok(Session, 'The new session.'), {
     description: 'Completes the session, starts a fresh one and clears the video queue (the same as the reset button).',
-    access: 'admin',
-    ok: { status: 200, description: 'The new session.', schema: Session },
-  },
+  }),
 ];
 
 export const pageRoutes: readonly PageRoute[] = [
