@@ -43,21 +43,25 @@ export type ToWorker =
   | { type: 'drain'; expected: number; deadlineMs: number }
   | { type: 'close' };
 
+/** What became of the submissions of a run: acknowledged (by error code, by transaction status) or not. */
+export interface AckCounts {
+  acked: number;
+  ackErrors: Record<string, number>;
+  statuses: Record<string, number>;
+  unacked: number;
+}
+
 export type FromWorker =
   | { type: 'connected'; server: ServerName; count: number }
   | { type: 'sent'; measuredSent: number; warmupSent: number; tokensExhausted: number }
-  | {
+  | (AckCounts & {
       type: 'result';
       ackMs: Float64Array;
       fanoutMs: Float64Array;
       received: number;
-      acked: number;
-      ackErrors: Record<string, number>;
-      statuses: Record<string, number>;
-      unacked: number;
       /** The thread's event-loop utilisation from the end of the warm-up to the end of the drain (1 = saturated). */
       eventLoopUtilization: number;
-    }
+    })
   | { type: 'closed' }
   | { type: 'failed'; message: string };
 

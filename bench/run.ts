@@ -22,7 +22,7 @@ import { formatProfileSummary, summarizeCpuProfile } from './lib/cpu-profile.js'
 import { cpuMs, sampleRss } from './lib/proc.js';
 import { benchStore, type StoreBenchResult } from './lib/store-bench.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
-import type { FromWorker, ServerName, StationSpec, ToWorker, WorkerSetup } from './load-worker.js';
+import type { AckCounts, FromWorker, ServerName, StationSpec, ToWorker, WorkerSetup } from './load-worker.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const resultsDir = join(root, 'bench/results');
@@ -54,12 +54,8 @@ const SCENARIOS: Scenario[] = [
 ];
 const PRINT_ORDER = ['5x8', '50x2', '200x0.5', '50x10'];
 
-interface RunResult {
+interface RunResult extends AckCounts {
   submitted: number;
-  acked: number;
-  ackErrors: Record<string, number>;
-  statuses: Record<string, number>;
-  unacked: number;
   tokensExhausted: number;
   ackMs: LatencySummary;
   fanoutMs: LatencySummary;
@@ -160,12 +156,9 @@ async function startOrchestrator(dir: string, profileDir?: string): Promise<Targ
     DATA_DIR: join(dir, 'data'),
     TOKENS_FILE: join(dir, 'tokens.json'),
     MEDIA_DIR: join(dir, 'media'),
-    VIDEO_PLAYER: 'none',
-    RESET_BUTTON_DRIVER: 'none',
     ADMIN_PASSWORD,
     STATION_TOKEN,
     MAX_GM_STATIONS: '250',
-    LOG_LEVEL: 'info',
   };
   const startedAt = nowMs();
   // --cpu-prof is not allowed in NODE_OPTIONS: the profiled server is spawned with it on the command line.
@@ -198,13 +191,7 @@ async function startOrchestrator(dir: string, profileDir?: string): Promise<Targ
  */
 async function demoShowReadyMs(dir: string): Promise<number> {
   const startedAt = nowMs();
-  const server = await spawnBuiltServer({
-    DATA_DIR: join(dir, 'demo-data'),
-    VIDEO_PLAYER: 'none',
-    RESET_BUTTON_DRIVER: 'none',
-    ADMIN_PASSWORD,
-    LOG_LEVEL: 'info',
-  });
+  const server = await spawnBuiltServer({ DATA_DIR: join(dir, 'demo-data'), ADMIN_PASSWORD });
   try {
     return await waitForHealth(server.url, startedAt);
   } finally {

@@ -48,8 +48,8 @@ async function main(): Promise<void> {
     ADMIN_PASSWORD: 'bench-password',
     MPV_ARGS: '--vo=null --ao=null',
     MPV_SOCKET: socketPath,
+    VIDEO_PLAYER: 'mpv',
     VIDEO_OUTPUT: 'window',
-    LOG_LEVEL: 'info',
   });
   try {
     const url = server.url;

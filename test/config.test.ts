@@ -1,22 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, ConfigSchema, loadConfig, parseConfig, type ConfigInput } from '../src/config.js';
 import { caught } from './support/caught.js';
+import { tempDirPerTest } from './support/temp-dir.js';
 
 const BASE = resolve('/opt/orchestrator');
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'config-test-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('config-test-');
 
 function configFile(content: unknown): string {
-  const file = join(dir, 'config.json');
+  const file = join(tmp.path, 'config.json');
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
 }
@@ -168,7 +162,7 @@ describe('loadConfig', () => {
 
   it('prefers --config to CONFIG_FILE', () => {
     const chosen = configFile({ LOG_LEVEL: 'error' });
-    const other = join(dir, 'other.json');
+    const other = join(tmp.path, 'other.json');
     writeFileSync(other, JSON.stringify({ LOG_LEVEL: 'trace' }));
     const config = loadConfig({ env: { CONFIG_FILE: other }, argv: ['--config', chosen], baseDir: BASE });
     expect(config.LOG_LEVEL).toBe('error');
@@ -203,7 +197,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses a file that does not exist, naming it', () => {
-    const file = join(dir, 'missing.json');
+    const file = join(tmp.path, 'missing.json');
     expect(configError(() => loadConfig({ env: {}, argv: ['--config', file], baseDir: BASE })).message).toContain(file);
   });
 });

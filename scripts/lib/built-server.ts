@@ -17,14 +17,24 @@ export interface BuiltServer {
   exited: Promise<void>;
 }
 
+export interface ListeningNodeOptions {
+  /** Node's own flags, before the script (`--cpu-prof`). */
+  nodeArgs?: string[];
+  env: Record<string, string>;
+  /** The `msg` of the JSON log line that carries the port. */
+  listening: string;
+  listenTimeoutMs?: number;
+}
+
 /**
- * Spawns the built orchestrator (`node dist/src/main.js`) on 127.0.0.1 and an ephemeral port,
- * with only PATH and the given settings in its environment (a developer's STATION_TOKEN or
- * CONFIG_FILE must not leak in), and resolves once its "orchestrator listening" log line
- * names the port. Fails with the server's stderr if it exits, or kills it if it stays silent too long.
+ * Spawns `node [nodeArgs] script` on 127.0.0.1 and an ephemeral port, with only PATH and `env`
+ * in its environment (a developer's STATION_TOKEN or CONFIG_FILE must not leak in), and
+ * resolves once a JSON log line with `msg` `listening` names the port. Fails with the
+ * server's stderr if it exits, or kills it if it stays silent too long.
  */
-export function spawnBuiltServer(env: Record<string, string>, listenTimeoutMs = 20_000): Promise<BuiltServer> {
-  const child = spawn(process.execPath, [BUILT_MAIN], {
+export function spawnListeningNode(script: string, options: ListeningNodeOptions): Promise<BuiltServer> {
+  const { nodeArgs = [], env, listening, listenTimeoutMs = 20_000 } = options;
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: checkout,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +54,7 @@ export function spawnBuiltServer(env: Record<string, string>, listenTimeoutMs = 
       new Error(`${why}\n--- stderr ---\n${stderr.join('\n')}\n--- last stdout ---\n${stdoutTail.join('\n')}`);
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // nobody will get a handle on it to stop it later
-      reject(failure(`the server did not log "orchestrator listening" within ${listenTimeoutMs} ms`));
+      reject(failure(`${script} did not log "${listening}" within ${listenTimeoutMs} ms`));
     }, listenTimeoutMs);
     lines.on('line', (line) => {
       stdoutTail.push(line);
@@ -56,17 +66,35 @@ export function spawnBuiltServer(env: Record<string, string>, listenTimeoutMs = 
         return; // not a log line
       }
       const { msg, port } = (record ?? {}) as { msg?: unknown; port?: unknown };
-      if (msg !== 'orchestrator listening' || typeof port !== 'number') return;
+      if (msg !== listening || typeof port !== 'number') return;
       clearTimeout(timer);
       resolve({ child, port, url: `http://127.0.0.1:${port}`, exited });
     });
     child.once('error', (error) => {
       clearTimeout(timer);
-      reject(failure(`could not start the server: ${error.message}`));
+      reject(failure(`could not start ${script}: ${error.message}`));
     });
     void exited.then(() => {
       clearTimeout(timer);
-      reject(failure(`the server exited before listening (code ${child.exitCode}, signal ${child.signalCode})`));
+      reject(failure(`${script} exited before listening (code ${child.exitCode}, signal ${child.signalCode})`));
     });
   });
+}
+
+/** The settings every spawned orchestrator needs: where its game lives and the admin's password. */
+export type ServerEnv = { DATA_DIR: string; ADMIN_PASSWORD: string } & Record<string, string>;
+
+/**
+ * What a spawned orchestrator runs with unless its `env` says otherwise: no mpv (a child that
+ * would outlive a SIGKILLed server, and a window on a desktop), no probing for a reset
+ * button, and info logs, the least that still writes the listening line waited for.
+ */
+const SERVER_DEFAULTS: Record<string, string> = { VIDEO_PLAYER: 'none', RESET_BUTTON_DRIVER: 'none', LOG_LEVEL: 'info' };
+
+/**
+ * The built orchestrator (`node dist/src/main.js`) as the tests, the soak and the benchmarks
+ * run it: SERVER_DEFAULTS overlaid by `env`, resolved once it listens.
+ */
+export function spawnBuiltServer(env: ServerEnv, listenTimeoutMs = 20_000, nodeArgs: string[] = []): Promise<BuiltServer> {
+  return spawnListeningNode(BUILT_MAIN, { nodeArgs, env: { ...SERVER_DEFAULTS, ...env }, listening: 'orchestrator listening', listenTimeoutMs });
 }

@@ -121,13 +121,6 @@ export class Game {
     return this.sessionView(updated);
   }
 
-  /** Judges a submission and commits it at once (see stage and commitStaged for groups). */
-  submit(input: Submission): SubmitOutcome {
-    const outcome = this.stage(input);
-    this.commitStaged();
-    return outcome;
-  }
-
   /**
    * Makes the staged transactions and player scans durable in one store commit and returns
    * the transactions. When the store fails, the game is reloaded from what it holds and the

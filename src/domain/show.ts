@@ -1,5 +1,4 @@
 import type {
-  DeviceConnection,
   DisconnectReason,
   GameState,
   PlayerScan,
@@ -264,10 +263,6 @@ export class Show implements StationSessions, ShowOperations, GameReset {
 
   connectedStations(): number {
     return this.devices.connectedCount('gm');
-  }
-
-  deviceList(): DeviceConnection[] {
-    return this.devices.list();
   }
 
   /** Reports player scanners that went silent; called on an interval by the composition root. */

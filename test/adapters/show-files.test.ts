@@ -1,32 +1,26 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadScoringRules, loadTokenCatalog, checkVideos, ShowFileError } from '../../src/adapters/show-files.js';
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
 import { defaultScoringRules, tokenValue } from '../../src/domain/scoring.js';
 import type { TokenCatalog } from '../../src/domain/token-catalog.js';
 import { caught } from '../support/caught.js';
+import { FIXTURE_TOKENS } from '../support/fixtures.js';
+import { tempDirPerTest } from '../support/temp-dir.js';
 
-const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 const DEMO_TOKENS = fileURLToPath(new URL('../../demo/tokens.json', import.meta.url));
 const DEMO_MEDIA = fileURLToPath(new URL('../../demo/media', import.meta.url));
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'show-files-test-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('show-files-test-');
 
 function goodEntry(id: string): Record<string, unknown> {
   return { SF_RFID: id, SF_ValueRating: 3, SF_MemoryType: 'Business', SF_Group: '', image: null, audio: null, video: null, processingImage: null };
 }
 
 function writeJson(name: string, content: unknown): string {
-  const file = join(dir, name);
+  const file = join(tmp.path, name);
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
 }
@@ -100,7 +94,7 @@ describe('loadTokenCatalog', () => {
   });
 
   it('refuses a file that does not exist, naming it', () => {
-    const file = join(dir, 'missing.json');
+    const file = join(tmp.path, 'missing.json');
     expect(showFileError(() => loadTokenCatalog(file, defaultScoringRules)).message).toContain(file);
   });
 
@@ -179,7 +173,7 @@ describe('checkVideos', () => {
     const catalog = loadTokenCatalog(DEMO_TOKENS, defaultScoringRules);
     expect(catalog.list().filter((t) => t.video !== undefined)).toHaveLength(4);
     expect(missingVideos(catalog, DEMO_MEDIA)).toEqual([]);
-    expect(missingVideos(catalog, dir).sort()).toEqual(['hos001.mp4', 'jaw011.mp4', 'rat001.mp4', 'vik003.mp4']);
+    expect(missingVideos(catalog, tmp.path).sort()).toEqual(['hos001.mp4', 'jaw011.mp4', 'rat001.mp4', 'vik003.mp4']);
   });
 
   it('lists a video once it is removed from the media folder', () => {
@@ -189,21 +183,21 @@ describe('checkVideos', () => {
       c: goodEntry('c'),
     });
     const catalog = loadTokenCatalog(file, defaultScoringRules);
-    const media = join(dir, 'media');
+    const media = join(tmp.path, 'media');
     mkdirSync(join(media, 'sub'), { recursive: true });
     writeFileSync(join(media, 'a.mp4'), '');
     writeFileSync(join(media, 'sub', 'b.mp4'), '');
     expect(missingVideos(catalog, media)).toEqual([]);
     rmSync(join(media, 'a.mp4'));
     expect(missingVideos(catalog, media)).toEqual(['a.mp4']);
-    expect(missingVideos(catalog, join(dir, 'no-such-folder'))).toEqual(['a.mp4', 'sub/b.mp4']);
+    expect(missingVideos(catalog, join(tmp.path, 'no-such-folder'))).toEqual(['a.mp4', 'sub/b.mp4']);
   });
 
   it('stops the start when a video is a symlink leading out of the media folder, naming the token', () => {
-    const media = join(dir, 'media');
+    const media = join(tmp.path, 'media');
     mkdirSync(media, { recursive: true });
-    writeFileSync(join(dir, 'secret.mp4'), 'outside');
-    symlinkSync(join(dir, 'secret.mp4'), join(media, 'escape.mp4'));
+    writeFileSync(join(tmp.path, 'secret.mp4'), 'outside');
+    symlinkSync(join(tmp.path, 'secret.mp4'), join(media, 'escape.mp4'));
     const file = writeJson('tokens.json', { sneaky: { ...goodEntry('sneaky'), video: 'escape.mp4' } });
     const catalog = loadTokenCatalog(file, defaultScoringRules);
     const error = showFileError(() => checkVideos(catalog, new MediaFolder(media)));

@@ -1,20 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { UnknownTokenError } from '../../src/domain/errors.js';
-import { loadTokenCatalog } from '../../src/adapters/show-files.js';
-import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { AppError, type PlayerScan, type Session, type Transaction } from '../../src/contract/index.js';
-import { Game, PAUSED_REASON, UNKNOWN_TOKEN_REASON } from '../../src/domain/game.js';
-import { defaultScoringRules } from '../../src/domain/scoring.js';
+import { Game, PAUSED_REASON, UNKNOWN_TOKEN_REASON, type Submission, type SubmitOutcome } from '../../src/domain/game.js';
 import type { GameStore, LogBatch, SessionRecord } from '../../src/ports/store.js';
 import { caught } from '../support/caught.js';
-import { StoreFiles } from '../support/store-files.js';
+import { fixtureCatalog } from '../support/fixtures.js';
+import { storeFolderPerTest } from '../support/store-files.js';
 
-const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
-const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
+const catalog = fixtureCatalog();
 const START = Date.UTC(2025, 0, 1, 20, 0, 0);
 
 /** Delegates to the real store; `failWrites` makes every write throw before it reaches it. */
@@ -53,6 +47,13 @@ class FailingStore implements GameStore {
   }
 }
 
+/** A submission staged and committed at once: the show's group commit with a group of one. */
+function submit(game: Game, input: Submission): SubmitOutcome {
+  const outcome = game.stage(input);
+  game.commitStaged();
+  return outcome;
+}
+
 /** A player scan staged and committed at once, as the show's group commit does. */
 function recordScan(game: Game, tokenId: string, deviceId: string): PlayerScan {
   const scan = game.stagePlayerScan(tokenId, deviceId);
@@ -60,28 +61,18 @@ function recordScan(game: Game, tokenId: string, deviceId: string): PlayerScan {
   return scan;
 }
 
-let dir: string;
-let dbFile: string;
-let stores: StoreFiles;
+const folder = storeFolderPerTest('game-test-', 'game.db');
 let now: number;
 let ids: number;
 const clock = { now: () => now };
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'game-test-'));
-  dbFile = join(dir, 'game.db');
-  stores = new StoreFiles(dbFile);
   now = START;
   ids = 0;
 });
 
-afterEach(() => {
-  stores.closeAll();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 function openStore(): SqliteStore {
-  return stores.open();
+  return folder.open();
 }
 
 /** A game on the temp database; a second call is the server after a restart. */
@@ -92,7 +83,7 @@ function boot(store: GameStore = openStore(), options: { maxTeams?: number } = {
 
 /** Closes every open connection, as a process exit would. */
 function restart(): { game: Game; store: GameStore } {
-  stores.closeAll();
+  folder.closeAll();
   return boot();
 }
 
@@ -124,9 +115,9 @@ describe('Game.start', () => {
     const first = boot().game;
     const session = first.start();
     tick();
-    const accepted = first.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
+    const accepted = submit(first, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
     tick();
-    first.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' });
+    submit(first, { tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' });
     recordScan(first, 'tok002', 'player-1');
 
     const { game, store } = restart();
@@ -138,11 +129,11 @@ describe('Game.start', () => {
       ['team-1', 10_000],
     ]);
     expect(game.recentTransactions().map((t) => t.tokenId)).toEqual(['tok001', 'tok002']);
-    expect(game.submit({ tokenId: 'tok001', teamId: 'team-3', scannerId: 'GM_C' }).transaction).toMatchObject({
+    expect(submit(game, { tokenId: 'tok001', teamId: 'team-3', scannerId: 'GM_C' }).transaction).toMatchObject({
       status: 'duplicate',
       points: 0,
     });
-    expect(game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toEqual({ transaction: accepted, fresh: false });
+    expect(submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toEqual({ transaction: accepted, fresh: false });
   });
 
   it('resumes a paused session after a restart, still paused', () => {
@@ -152,7 +143,7 @@ describe('Game.start', () => {
 
     const { game } = restart();
     expect(game.start()).toMatchObject({ id: session.id, status: 'paused' });
-    expect(game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }).transaction).toMatchObject({
+    expect(submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }).transaction).toMatchObject({
       status: 'rejected',
       rejectionReason: PAUSED_REASON,
     });
@@ -171,12 +162,12 @@ describe('Game.start', () => {
   });
 });
 
-describe('Game.submit', () => {
+describe('submissions (stage, then commitStaged)', () => {
   it('accepts a known token for its value, timestamped by the clock', () => {
     const { game, store } = boot();
     const session = game.start();
     tick(5000);
-    const outcome = game.submit({ tokenId: 'TOK004', teamId: 'team-1', scannerId: 'GM_A' });
+    const outcome = submit(game, { tokenId: 'TOK004', teamId: 'team-1', scannerId: 'GM_A' });
     expect(outcome).toEqual({
       fresh: true,
       transaction: {
@@ -201,8 +192,8 @@ describe('Game.submit', () => {
   it('answers a second team with a duplicate worth 0: the first write wins', () => {
     const { game, store } = boot();
     const session = game.start();
-    game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
-    const second = game.submit({ tokenId: 'tok003', teamId: 'team-2', scannerId: 'GM_B' });
+    submit(game, { tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
+    const second = submit(game, { tokenId: 'tok003', teamId: 'team-2', scannerId: 'GM_B' });
     expect(second.fresh).toBe(true);
     expect(second.transaction).toMatchObject({ status: 'duplicate', points: 0, teamId: 'team-2' });
     expect(second.transaction.rejectionReason).toContain('team-1');
@@ -215,8 +206,8 @@ describe('Game.submit', () => {
   it('counts a second scan by the same team from another station as a duplicate', () => {
     const { game } = boot();
     game.start();
-    game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
-    const again = game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_B' });
+    submit(game, { tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
+    const again = submit(game, { tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_B' });
     expect(again).toMatchObject({ fresh: true, transaction: { status: 'duplicate', points: 0 } });
     expect(game.state().scores[0]?.currentScore).toBe(250_000);
   });
@@ -224,7 +215,7 @@ describe('Game.submit', () => {
   it('rejects an unknown token with a reason and 0 points', () => {
     const { game, store } = boot();
     const session = game.start();
-    const outcome = game.submit({ tokenId: 'nope99', teamId: 'team-1', scannerId: 'GM_A' });
+    const outcome = submit(game, { tokenId: 'nope99', teamId: 'team-1', scannerId: 'GM_A' });
     expect(outcome).toMatchObject({
       fresh: true,
       transaction: { tokenId: 'nope99', status: 'rejected', rejectionReason: UNKNOWN_TOKEN_REASON, points: 0 },
@@ -237,27 +228,27 @@ describe('Game.submit', () => {
   it('refuses a submission for a new team beyond maxTeams with TEAM_LIMIT, writing nothing', () => {
     const { game, store } = boot(openStore(), { maxTeams: 2 });
     const session = game.start();
-    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
     // A rejected scan does not take a team's place.
-    game.submit({ tokenId: 'nope', teamId: 'team-x', scannerId: 'GM_A' });
-    game.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_A' });
-    const error = caught(() => game.submit({ tokenId: 'tok003', teamId: 'team-3', scannerId: 'GM_A' }), AppError);
+    submit(game, { tokenId: 'nope', teamId: 'team-x', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_A' });
+    const error = caught(() => submit(game, { tokenId: 'tok003', teamId: 'team-3', scannerId: 'GM_A' }), AppError);
     expect(error.code).toBe('TEAM_LIMIT');
     expect(store.transactions(session.id)).toHaveLength(3);
     // Known teams still score.
-    expect(game.submit({ tokenId: 'tok003', teamId: 'team-2', scannerId: 'GM_A' }).transaction.status).toBe('accepted');
+    expect(submit(game, { tokenId: 'tok003', teamId: 'team-2', scannerId: 'GM_A' }).transaction.status).toBe('accepted');
     expect(game.state().scores.map((s) => s.teamId).sort()).toEqual(['team-1', 'team-2']);
   });
 
   it('matches token ids case-insensitively and stores the catalog spelling', () => {
     const { game, store } = boot();
     const session = game.start();
-    expect(game.submit({ tokenId: 'TOK001', teamId: 'team-1', scannerId: 'GM_A' }).transaction).toMatchObject({
+    expect(submit(game, { tokenId: 'TOK001', teamId: 'team-1', scannerId: 'GM_A' }).transaction).toMatchObject({
       tokenId: 'tok001',
       status: 'accepted',
     });
-    expect(game.submit({ tokenId: 'tok004', teamId: 'team-1', scannerId: 'GM_A' }).transaction.tokenId).toBe('TOK004');
-    expect(game.submit({ tokenId: 'Tok001', teamId: 'team-2', scannerId: 'GM_B' }).transaction).toMatchObject({
+    expect(submit(game, { tokenId: 'tok004', teamId: 'team-1', scannerId: 'GM_A' }).transaction.tokenId).toBe('TOK004');
+    expect(submit(game, { tokenId: 'Tok001', teamId: 'team-2', scannerId: 'GM_B' }).transaction).toMatchObject({
       tokenId: 'tok001',
       status: 'duplicate',
     });
@@ -270,10 +261,10 @@ describe('Game.submit', () => {
   ])('answers the resubmission of %s scan with the original, writing nothing', (_what, tokenId, status) => {
     const { game, store } = boot();
     const session = game.start();
-    const original = game.submit({ tokenId, teamId: 'team-1', scannerId: 'GM_A' });
+    const original = submit(game, { tokenId, teamId: 'team-1', scannerId: 'GM_A' });
     expect(original.transaction.status).toBe(status);
     tick();
-    const again = game.submit({ tokenId: tokenId.toUpperCase(), teamId: 'team-1', scannerId: 'GM_A' });
+    const again = submit(game, { tokenId: tokenId.toUpperCase(), teamId: 'team-1', scannerId: 'GM_A' });
     expect(again).toEqual({ transaction: original.transaction, fresh: false });
     expect(store.transactions(session.id)).toHaveLength(1);
     expect(game.session?.transactionCount).toBe(1);
@@ -283,9 +274,9 @@ describe('Game.submit', () => {
   it('answers the resubmission of a duplicate with the original duplicate', () => {
     const { game, store } = boot();
     const session = game.start();
-    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
-    const duplicate = game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' });
-    expect(game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' })).toEqual({
+    submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    const duplicate = submit(game, { tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' });
+    expect(submit(game, { tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' })).toEqual({
       transaction: duplicate.transaction,
       fresh: false,
     });
@@ -296,16 +287,16 @@ describe('Game.submit', () => {
     const { game, store } = boot();
     const session = game.start();
     expect(game.setSessionStatus('paused')).toMatchObject({ id: session.id, status: 'paused' });
-    const paused = game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    const paused = submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
     expect(paused).toMatchObject({ fresh: true, transaction: { status: 'rejected', rejectionReason: PAUSED_REASON, points: 0 } });
-    const pausedAgain = game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    const pausedAgain = submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
     expect(pausedAgain).toMatchObject({ fresh: true, transaction: { status: 'rejected', rejectionReason: PAUSED_REASON } });
     expect(pausedAgain.transaction.id).not.toBe(paused.transaction.id);
 
     game.setSessionStatus('active');
-    const resumed = game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    const resumed = submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
     expect(resumed).toMatchObject({ fresh: true, transaction: { status: 'accepted', points: 10_000 } });
-    expect(game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toEqual({
+    expect(submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toEqual({
       transaction: resumed.transaction,
       fresh: false,
     });
@@ -316,12 +307,12 @@ describe('Game.submit', () => {
     const first = boot().game;
     first.start();
     first.setSessionStatus('paused');
-    first.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    submit(first, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
 
     const { game } = restart();
     game.start();
     game.setSessionStatus('active');
-    expect(game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toMatchObject({
+    expect(submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' })).toMatchObject({
       fresh: true,
       transaction: { status: 'accepted' },
     });
@@ -334,7 +325,7 @@ describe('Game.submit', () => {
     expect(game.setSessionStatus('completed')).toMatchObject({ status: 'completed', endTime: '2025-01-01T20:00:01.000Z' });
     expect(game.session).toBeUndefined();
     expect(game.state()).toMatchObject({ sessionId: null, scores: [], recentTransactions: [] });
-    const error = appError(() => game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }));
+    const error = appError(() => submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' }));
     expect(error.code).toBe('SESSION_NOT_FOUND');
     expect(appError(() => game.setSessionStatus('active')).code).toBe('SESSION_NOT_FOUND');
   });
@@ -343,13 +334,13 @@ describe('Game.submit', () => {
     const store = new FailingStore(openStore());
     const { game } = boot(store);
     const session = game.start();
-    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
     const before = { state: game.state(), session: game.session, recent: game.recentTransactions() };
 
     store.failWrites = true;
     tick();
-    expect(() => game.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' })).toThrow('disk full');
-    expect(() => game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' })).toThrow('disk full');
+    expect(() => submit(game, { tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' })).toThrow('disk full');
+    expect(() => submit(game, { tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_B' })).toThrow('disk full');
     expect(game.state()).toEqual(before.state);
     expect(game.session).toEqual(before.session);
     expect(game.recentTransactions()).toEqual(before.recent);
@@ -357,11 +348,11 @@ describe('Game.submit', () => {
 
     store.failWrites = false;
     // Neither the token claim nor the submission was remembered: the retry is judged as new.
-    expect(game.submit({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' })).toMatchObject({
+    expect(submit(game, { tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' })).toMatchObject({
       fresh: true,
       transaction: { status: 'accepted', points: 75_000 },
     });
-    expect(game.submit({ tokenId: 'tok002', teamId: 'team-3', scannerId: 'GM_C' }).transaction.status).toBe('duplicate');
+    expect(submit(game, { tokenId: 'tok002', teamId: 'team-3', scannerId: 'GM_C' }).transaction.status).toBe('duplicate');
   });
 });
 
@@ -369,7 +360,7 @@ describe('sessions', () => {
   it('startSession completes the previous session and starts an empty one', () => {
     const { game, store } = boot();
     const first = game.start();
-    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
     tick(60_000);
     const second = game.startSession('Round 2');
     expect(second).toMatchObject({ name: 'Round 2', status: 'active', startTime: '2025-01-01T20:01:00.000Z', transactionCount: 0 });
@@ -377,7 +368,7 @@ describe('sessions', () => {
     expect(store.session(first.id)).toMatchObject({ status: 'completed', endTime: '2025-01-01T20:01:00.000Z', transactionCount: 1 });
     expect(game.state()).toMatchObject({ sessionId: second.id, scores: [], recentTransactions: [] });
     // The token was claimed in the previous session only.
-    expect(game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_A' }).transaction).toMatchObject({
+    expect(submit(game, { tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_A' }).transaction).toMatchObject({
       status: 'accepted',
       sessionId: second.id,
     });
@@ -395,14 +386,14 @@ describe('sessions', () => {
   it('lists sessions newest first with their counts', () => {
     const { game } = boot();
     const first = game.start();
-    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
-    game.submit({ tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok001', teamId: 'team-2', scannerId: 'GM_A' });
     recordScan(game, 'tok002', 'player-1');
     tick(60_000);
     const second = game.startSession('Round 2');
-    game.submit({ tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
-    game.submit({ tokenId: 'missing', teamId: 'team-1', scannerId: 'GM_A' });
-    game.submit({ tokenId: 'TOK004', teamId: 'team-2', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok003', teamId: 'team-1', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'missing', teamId: 'team-1', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'TOK004', teamId: 'team-2', scannerId: 'GM_A' });
 
     expect(game.sessions().map((s) => [s.id, s.status, s.transactionCount, s.acceptedCount, s.playerScanCount])).toEqual([
       [second.id, 'active', 3, 2, 0],
@@ -414,8 +405,8 @@ describe('sessions', () => {
   it('gives a session record with its log, player scans and the scores derived from it', () => {
     const { game } = boot();
     const first = game.start();
-    const a = game.submit({ tokenId: 'pair01', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
-    const b = game.submit({ tokenId: 'pair02', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
+    const a = submit(game, { tokenId: 'pair01', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
+    const b = submit(game, { tokenId: 'pair02', teamId: 'team-1', scannerId: 'GM_A' }).transaction;
     const scan = recordScan(game, 'pair01', 'player-1');
     const live = game.sessionRecord(first.id);
     expect(live).toEqual({
@@ -518,7 +509,7 @@ describe('group commit (stage, then commitStaged)', () => {
     const store = new CountingStore(openStore());
     const { game } = boot(store);
     game.start();
-    game.submit({ tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok001', teamId: 'team-1', scannerId: 'GM_A' });
     const before = game.state();
     tick();
     game.stage({ tokenId: 'tok002', teamId: 'team-2', scannerId: 'GM_B' });
@@ -528,7 +519,7 @@ describe('group commit (stage, then commitStaged)', () => {
     expect(() => game.commitStaged()).toThrow('disk full');
     expect(game.state()).toEqual(before);
     store.failWrites = false;
-    expect(game.submit({ tokenId: 'tok002', teamId: 'team-3', scannerId: 'GM_C' }).transaction.status).toBe('accepted');
+    expect(submit(game, { tokenId: 'tok002', teamId: 'team-3', scannerId: 'GM_C' }).transaction.status).toBe('accepted');
   });
 
   it('commits what is staged before the session changes', () => {

@@ -1,52 +1,41 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
-import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
+import type { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { AppError, type VideoStatus } from '../../src/contract/index.js';
 import { VIDEO_BUSY_MESSAGE, VideoQueue, type BusyPolicy } from '../../src/domain/video-queue.js';
 import { FakeVideoPlayer } from '../support/fake-video-player.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { caught } from '../support/caught.js';
-import { StoreFiles } from '../support/store-files.js';
+import { storeFolderPerTest } from '../support/store-files.js';
 
 const START = Date.UTC(2025, 0, 1, 20, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-let dir: string;
+const folder = storeFolderPerTest('video-queue-test-', 'data/show.db');
 let mediaDir: string;
 /** The media folder as MediaFolder reports paths: symlinks in the temp path resolved. */
 let realMedia: string;
 let outside: string;
-let dbFile: string;
-let stores: StoreFiles;
 let clock: ManualClock;
 let ids: number;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'video-queue-test-'));
-  mediaDir = join(dir, 'media');
-  outside = join(dir, 'outside');
+  mediaDir = join(folder.dir, 'media');
+  outside = join(folder.dir, 'outside');
   mkdirSync(mediaDir);
   mkdirSync(outside);
   for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) writeFileSync(join(mediaDir, name), name);
   writeFileSync(join(outside, 'secret.mp4'), 'not for the TV');
   realMedia = realpathSync(mediaDir);
-  dbFile = join(dir, 'data', 'show.db');
-  stores = new StoreFiles(dbFile);
   clock = new ManualClock(START);
   ids = 0;
 });
 
-afterEach(() => {
-  stores.closeAll();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 function openStore(): SqliteStore {
-  return stores.open();
+  return folder.open();
 }
 
 interface Rig {
@@ -72,7 +61,7 @@ function rig(busyPolicy: BusyPolicy = 'queue', store: SqliteStore = openStore())
 
 /** The rows as written to the SQLite file, read through a separate connection. */
 function rowsOnDisk(): { id: string; token_id: string; status: string; reason: string | null; started_at: string | null; ended_at: string | null }[] {
-  const db = new Database(dbFile, { readonly: true });
+  const db = new Database(folder.file, { readonly: true });
   try {
     return db
       .prepare<[], { id: string; token_id: string; status: string; reason: string | null; started_at: string | null; ended_at: string | null }>(
@@ -373,7 +362,7 @@ describe('VideoQueue: restore after a restart', () => {
     before.queue.enqueue('tok005', 'c.mp4', 'player:p2');
     before.player.emit({ status: 'playing', tokenId: 'tok002', duration: 30, progress: 10 });
     // the process dies: the connection closes without anything else being written
-    stores.closeAll();
+    folder.closeAll();
 
     clock.advance(60_000);
     const after = rig('queue', openStore());
@@ -504,7 +493,7 @@ describe('VideoQueue: persistence', () => {
       'v-4:stopped',
     ]);
     expect(store.unfinishedVideoItems()).toEqual([]);
-    stores.closeAll();
+    folder.closeAll();
     expect(rowsOnDisk().map((row) => [row.id, row.status, row.reason])).toEqual([
       ['v-1', 'completed', null],
       ['v-2', 'failed', 'bad file'],

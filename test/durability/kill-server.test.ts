@@ -1,14 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io as connectClient } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { LoginResponse, PlayerScan, Session, TeamScore, Transaction, type AckResponse } from '../../src/contract/index.js';
-import type { ClientSocket } from '../support/harness.js';
-import { bounded, getJson as getSharedJson, killAll, prng, sleep } from '../support/reliability.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Transaction, type AckResponse, type TeamScore } from '../../src/contract/index.js';
+import { contractRateLimits } from '../../src/contract/rate-limits.js';
+import { bounded, prng, seedFrom, sleep } from '../support/reliability.js';
+import { identifiedStation, serverGone, sessionSnapshot, sigkill, spawnedServersPerFile } from '../support/spawned-server.js';
 import { writeGeneratedTokens } from '../../scripts/lib/generated-tokens.js';
-import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } from '../../scripts/lib/built-server.js';
 
 /**
  * The proof that an acknowledged transaction survives `kill -9`: the built server runs as a
@@ -20,23 +16,14 @@ import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } fr
 
 const ADMIN_PASSWORD = 'kill-nine-survivor';
 const TOKEN_COUNT = 2000;
+/** GM stations loading the server, station i submitting for team-(i % TEAMS + 1). */
 const PEERS = 8;
 const TEAMS = 4;
-/** 8 submits per second per peer: under the contract's 10/s per connection, so nothing is RATE_LIMITED. */
-const SUBMIT_EVERY_MS = 125;
+const SUBMIT_LIMIT = contractRateLimits['transaction:submit']!;
+/** Each peer at 80% of the contract's submit limit per connection (8 a second), so nothing is RATE_LIMITED. */
+const SUBMIT_EVERY_MS = SUBMIT_LIMIT.perMs / (SUBMIT_LIMIT.count * 0.8);
 const ROUNDS = 3;
-const LISTEN_TIMEOUT_MS = 20_000;
 const STEP_TIMEOUT_MS = 10_000;
-
-const ExportedSession = z.object({
-  session: Session,
-  scores: z.array(TeamScore),
-  transactions: z.array(Transaction),
-  playerScans: z.array(PlayerScan),
-});
-type ExportedSession = z.infer<typeof ExportedSession>;
-
-type RunningServer = BuiltServer;
 
 const tokenIdOf = (n: number) => `kt${String(n).padStart(4, '0')}`;
 
@@ -45,61 +32,13 @@ function writeTokensFile(file: string): void {
   writeGeneratedTokens(file, TOKEN_COUNT, tokenIdOf);
 }
 
+const servers = spawnedServersPerFile('orchestrator-kill9-');
+const sockets = servers.sockets;
+
 /** The built server on the test's data, without mpv: this test is about the store, and an mpv child would outlive each SIGKILLed server. */
-async function spawnServer(dir: string, children: ServerProcess[]): Promise<RunningServer> {
-  const started = await spawnBuiltServer(
-    {
-      DATA_DIR: join(dir, 'data'),
-      TOKENS_FILE: join(dir, 'tokens.json'),
-      ADMIN_PASSWORD,
-      LOG_LEVEL: 'info',
-      VIDEO_PLAYER: 'none',
-    },
-    LISTEN_TIMEOUT_MS,
-  );
-  children.push(started.child);
-  return started;
-}
+const spawnServer = () => servers.spawn({ DATA_DIR: join(servers.dir, 'data'), TOKENS_FILE: join(servers.dir, 'tokens.json'), ADMIN_PASSWORD });
 
-const getJson = (url: string, path: string, init: RequestInit = {}) => getSharedJson(url, path, init, STEP_TIMEOUT_MS);
-
-async function exportCurrentSession(url: string): Promise<{ sessionId: string; exported: ExportedSession; state: unknown }> {
-  const { token } = LoginResponse.parse(
-    await getJson(url, '/api/admin/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ password: ADMIN_PASSWORD }),
-    }),
-  );
-  const session = Session.parse(await getJson(url, '/api/session'));
-  const exported = ExportedSession.parse(
-    await getJson(url, `/api/sessions/${encodeURIComponent(session.id)}/export?format=json`, {
-      headers: { authorization: `Bearer ${token}` },
-    }),
-  );
-  return { sessionId: session.id, exported, state: await getJson(url, '/api/state') };
-}
-
-/** Connects and identifies a GM station; resolves with its socket and the session id it was told. */
-async function identifiedStation(
-  url: string,
-  stationId: string,
-  sockets: ClientSocket[],
-): Promise<{ socket: ClientSocket; sessionId: string | null }> {
-  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-  sockets.push(socket);
-  await bounded(
-    new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    }),
-    STEP_TIMEOUT_MS,
-    `${stationId} to connect`,
-  );
-  const ack = (await socket.timeout(STEP_TIMEOUT_MS).emitWithAck('gm:identify', { stationId, version: '1.0.0' })) as AckResponse;
-  if (!ack.ok) throw new Error(`${stationId} could not identify: ${ack.error.code} ${ack.error.message}`);
-  return { socket, sessionId: (ack.data as { sessionId: string | null }).sessionId };
-}
+const exportCurrentSession = (url: string) => sessionSnapshot(url, ADMIN_PASSWORD, STEP_TIMEOUT_MS);
 
 /** Team scores as the game defines them for ungrouped tokens: the sum of accepted points. */
 function scoresFromLog(transactions: Transaction[]) {
@@ -122,31 +61,13 @@ const scoreSummary = (scores: TeamScore[]) =>
     .map(({ teamId, currentScore, tokensScanned, bonusPoints }) => ({ teamId, currentScore, tokensScanned, bonusPoints }))
     .sort((a, b) => a.teamId.localeCompare(b.teamId));
 
-let dir: string;
-const children: ServerProcess[] = [];
-const sockets: ClientSocket[] = [];
-
 beforeAll(() => {
-  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` first (npm test does)`);
-  dir = mkdtempSync(join(tmpdir(), 'orchestrator-kill9-'));
-  writeTokensFile(join(dir, 'tokens.json'));
-});
-
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-  killAll(children);
-});
-
-afterAll(() => {
-  killAll(children);
-  rmSync(dir, { recursive: true, force: true });
+  writeTokensFile(join(servers.dir, 'tokens.json'));
 });
 
 describe('the built server under kill -9', () => {
   it('keeps every acknowledged transaction, once and unchanged, across three kill/restart cycles', async () => {
-    const baseSeed = Number(process.env.DURABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    if (!Number.isInteger(baseSeed)) throw new Error(`DURABILITY_SEED must be an integer, not ${process.env.DURABILITY_SEED}`);
-    console.log(`kill -9 durability: base seed ${baseSeed} (replay with DURABILITY_SEED=${baseSeed})`);
+    const baseSeed = seedFrom('DURABILITY_SEED', 'kill -9 durability');
     /** Every acknowledged transaction of every round, by id. */
     const acknowledged = new Map<string, Transaction>();
     const rejectedAcks: string[] = [];
@@ -156,7 +77,7 @@ describe('the built server under kill -9', () => {
     const claimed: Transaction[] = [];
     let nextClaimed = 0;
 
-    let server = await spawnServer(dir, children);
+    let server = await spawnServer();
     const { sessionId } = await exportCurrentSession(server.url);
 
     for (let round = 1; round <= ROUNDS; round += 1) {
@@ -169,9 +90,9 @@ describe('the built server under kill -9', () => {
       let answered = 0;
 
       const stations = Array.from({ length: PEERS }, (_, i) => `KILL_GM_${i + 1}`);
-      const identified = await Promise.all(stations.map((stationId) => identifiedStation(server.url, stationId, sockets)));
+      const identified = await Promise.all(stations.map((stationId) => identifiedStation(server.url, stationId, sockets, STEP_TIMEOUT_MS)));
       expect(
-        identified.map((station) => station.sessionId),
+        identified.map((station) => station.identified.sessionId),
         context,
       ).toEqual(stations.map(() => sessionId));
       const roundSockets = identified.map((station) => station.socket);
@@ -210,22 +131,10 @@ describe('the built server under kill -9', () => {
       });
 
       await sleep(killAfterMs);
-      const pid = server.child.pid;
-      if (pid === undefined) throw new Error('the server process has no pid');
-      process.kill(pid, 'SIGKILL');
+      sigkill(server);
       killed = true;
-      await bounded(server.exited, STEP_TIMEOUT_MS, 'the killed server to exit');
-      // Acks the server wrote before it died may still be in flight: take them all, until
-      // every station has seen its connection close.
-      await bounded(
-        Promise.all(
-          roundSockets.map((socket) =>
-            socket.connected ? new Promise<void>((resolve) => socket.once('disconnect', () => resolve())) : Promise.resolve(),
-          ),
-        ),
-        STEP_TIMEOUT_MS,
-        'the stations to see the server gone',
-      );
+      // Acks the server wrote before it died may still be in flight: take them all.
+      await serverGone(server, roundSockets, STEP_TIMEOUT_MS);
       await bounded(Promise.all(load), STEP_TIMEOUT_MS, 'the load loops to stop');
       for (const socket of roundSockets) socket.disconnect();
       console.log(
@@ -236,7 +145,7 @@ describe('the built server under kill -9', () => {
       expect(rejectedAcks, context).toEqual([]);
       expect(acknowledged.size, `${context}: no ack before the kill, the round proves nothing`).toBeGreaterThan(ackedBefore);
 
-      server = await spawnServer(dir, children);
+      server = await spawnServer();
       const after = await exportCurrentSession(server.url);
       expect(after.sessionId, `${context}: the active session is resumed`).toBe(sessionId);
       expect(after.exported.session.id, context).toBe(sessionId);
@@ -252,8 +161,7 @@ describe('the built server under kill -9', () => {
 
       const recomputed = scoresFromLog(after.exported.transactions);
       expect(scoreSummary(after.exported.scores), `${context}: export scores vs its own log`).toEqual(recomputed);
-      const live = z.object({ scores: z.array(TeamScore) }).parse(after.state);
-      expect(scoreSummary(live.scores), `${context}: live scores after restart vs the log`).toEqual(recomputed);
+      expect(scoreSummary(after.state.scores), `${context}: live scores after restart vs the log`).toEqual(recomputed);
     }
 
     const statuses = new Set([...acknowledged.values()].map((t) => t.status));

@@ -4,18 +4,16 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GameState } from '../../src/contract/index.js';
+import { EV_KEY } from '../../src/adapters/button/evdev.js';
 import { spawnBuiltServer, type BuiltServer } from '../../scripts/lib/built-server.js';
-import { connect, FIXTURE_TOKENS, tempDir, type Peer } from '../support/harness.js';
+import { inputEvent, KEY_PROG1 } from '../support/fake-host.js';
+import { api } from '../support/http.js';
+import { connect, type Peer } from '../support/harness.js';
+import { FIXTURE_TOKENS } from '../support/fixtures.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const KEY_PROG1 = 148;
-
-function keyRecord(value: number): Buffer {
-  const bytes = Buffer.alloc(24);
-  bytes.writeUInt16LE(1, 16); // EV_KEY
-  bytes.writeUInt16LE(KEY_PROG1, 18);
-  bytes.writeInt32LE(value, 20);
-  return bytes;
-}
+/** The key going down (1) or up (0), as the gpio-keys device reports it. */
+const keyRecord = (value: number) => inputEvent(EV_KEY, KEY_PROG1, value);
 
 let dir: string | undefined;
 let server: BuiltServer | undefined;
@@ -40,7 +38,7 @@ describe('the hardware reset button, through the built server', () => {
       DATA_DIR: join(dir, 'data'),
       TOKENS_FILE: FIXTURE_TOKENS,
       ADMIN_PASSWORD: 'button-test-password',
-      VIDEO_PLAYER: 'none',
+      RESET_BUTTON_DRIVER: 'auto',
       RESET_BUTTON_DEVICE: device,
       RESET_HOLD_MS: '1000',
     });
@@ -49,7 +47,7 @@ describe('the hardware reset button, through the built server', () => {
     // The button starts right after the server logs that it listens: its 5 s start-up grace
     // ends about 5 s from now; a second of margin covers the synchronous steps in between.
     const started = Date.now();
-    const state = GameState.parse(await (await fetch(`${server.url}/api/state`)).json());
+    const state = GameState.parse((await api(server.url, 'GET', '/api/state')).body);
     expect(state.systemStatus.resetButton).toBe('ok');
     peer = await connect(server.url);
     const identified = await peer.identify('GM_BUTTON');

@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GameState, Session } from '../../src/contract/index.js';
-import { api, startTestServer, station, tempDir, type Peer, type TestServer } from '../support/harness.js';
+import { startTestServer, station, type Peer, type TestServer } from '../support/harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { api } from '../support/http.js';
 
 /**
  * A clean stop and a start on the same data directory: the game picks up where it was, with

@@ -3,7 +3,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnBuiltServer, type BuiltServer } from '../../scripts/lib/built-server.js';
-import { FIXTURE_TOKENS, tempDir } from '../support/harness.js';
+import { FIXTURE_TOKENS } from '../support/fixtures.js';
+import { until } from '../support/reliability.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /** A stand-in for systemd's notify socket: a Unix datagram socket (Node has none; Python does). */
 function notifyListener(path: string): { messages: string[]; process: ChildProcessWithoutNullStreams } {
@@ -24,14 +26,6 @@ function notifyListener(path: string): { messages: string[]; process: ChildProce
   return { messages, process: child };
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 let dir: string | undefined;
 let server: BuiltServer | undefined;
 let listener: ChildProcessWithoutNullStreams | undefined;
@@ -49,19 +43,18 @@ describe('systemd notification from the built server', () => {
     const socketPath = join(dir, 'notify');
     const notify = notifyListener(socketPath);
     listener = notify.process;
-    await until(() => notify.messages.includes('listening') && existsSync(socketPath), 'the notify socket');
+    await until(() => notify.messages.includes('listening') && existsSync(socketPath), 'the notify socket', 20_000, 50);
     server = await spawnBuiltServer({
       DATA_DIR: join(dir, 'data'),
       TOKENS_FILE: FIXTURE_TOKENS,
       ADMIN_PASSWORD: 'notify-test-password',
-      VIDEO_PLAYER: 'none',
       NOTIFY_SOCKET: socketPath,
       WATCHDOG_USEC: '1000000',
     });
-    await until(() => notify.messages.includes('READY=1'), 'READY=1');
-    await until(() => notify.messages.filter((m) => m === 'WATCHDOG=1').length >= 2, 'two watchdog pings');
+    await until(() => notify.messages.includes('READY=1'), 'READY=1', 20_000, 50);
+    await until(() => notify.messages.filter((m) => m === 'WATCHDOG=1').length >= 2, 'two watchdog pings', 20_000, 50);
     server.child.kill('SIGTERM');
-    await until(() => notify.messages.includes('STOPPING=1'), 'STOPPING=1');
+    await until(() => notify.messages.includes('STOPPING=1'), 'STOPPING=1', 20_000, 50);
     await server.exited;
     expect(notify.messages.indexOf('READY=1')).toBeLessThan(notify.messages.indexOf('WATCHDOG=1'));
   }, 60_000);

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientPayloadOf } from '../../src/transport/socket/client-payload.js';
 import { clientEventNames, clientEventSchemas, type AckResponse, type ClientEventName } from '../../src/contract/index.js';
 import { ExportQuery, LoginRequest, NewSessionRequest, PlayerHeartbeatRequest, PlayerScanRequest, UpdateSessionRequest, VideoControl } from '../../src/contract/http.js';
 import { MAX_MESSAGE_BYTES } from '../../src/app/settings.js';
-import { api, connect, ManualClock, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { api } from '../support/http.js';
 import { bounded, seedFrom } from '../support/reliability.js';
 import type { z } from 'zod';
 
@@ -45,8 +48,8 @@ function stateSnapshot(): string {
     sessions: show.sessions(),
     // Player scanners time out as the manual clock moves past the rate limits: that is time, not input.
     devices: show
-      .deviceList()
-      .filter((device) => device.type === 'gm')
+      .syncPayload()
+      .devices.filter((device) => device.type === 'gm')
       .map(({ lastHeartbeat: _seen, ...device }) => device),
     video: show.videoOverview(),
     transactions: server.store.transactions(sessionId),
@@ -124,15 +127,6 @@ function payloadsFor(valid: Record<string, unknown>, envelopeEvent?: string): fc
   return fc.oneof({ weight: 3, arbitrary: payload }, { weight: 1, arbitrary: payload.map((data) => ({ event: envelopeEvent, data })) });
 }
 
-/** What the gateway hands its schema: the bare payload or the data of the `{event, data}` envelope. */
-function unwrap(event: ClientEventName, payload: unknown): unknown {
-  if (payload === undefined || payload === null) return event === 'state:request' ? {} : payload;
-  if (typeof payload === 'object' && !Array.isArray(payload)) {
-    const record = payload as Record<string, unknown>;
-    if (record.event === event && Object.hasOwn(record, 'data')) return record.data ?? (event === 'state:request' ? {} : undefined);
-  }
-  return payload;
-}
 
 /** Round-trips through JSON as the wire does (an own `__proto__` key stays an own key). */
 const onTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
@@ -151,7 +145,7 @@ const socketPayloads: Record<ClientEventName, fc.Arbitrary<unknown>> = {
 
 /** Whether the server would accept this payload; such (rare) cases are skipped, not sent. */
 function acceptable(event: ClientEventName, payload: unknown): boolean {
-  const parsed = clientEventSchemas[event].safeParse(unwrap(event, onTheWire(payload)));
+  const parsed = clientEventSchemas[event].safeParse(clientPayloadOf(event, onTheWire(payload)));
   if (!parsed.success) return false;
   // An identified connection keeps its id, and a heartbeat must name it: anything else is refused.
   if (event === 'gm:identify') return (parsed.data as { stationId: string }).stationId === 'FUZZ_GM';

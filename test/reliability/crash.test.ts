@@ -1,25 +1,13 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io as connectClient } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import {
-  GameState,
-  LoginResponse,
-  PlayerScan,
-  Session,
-  TeamScore,
-  Transaction,
-  type AckResponse,
-} from '../../src/contract/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Transaction, type AckResponse, type GameState, type TeamScore } from '../../src/contract/index.js';
 import { loadScoringRules, loadTokenCatalog } from '../../src/adapters/show-files.js';
 import { ScoreBoard } from '../../src/domain/score-board.js';
 import type { TokenCatalog } from '../../src/domain/token-catalog.js';
-import { BUILT_MAIN, spawnBuiltServer, type BuiltServer, type ServerProcess } from '../../scripts/lib/built-server.js';
 import type { ClientSocket } from '../support/harness.js';
-import { bounded, getJson as getSharedJson, killAll, prng, seedFrom, showTokenId, sleep, writeShowTokens } from '../support/reliability.js';
+import { bounded, prng, seedFrom, showTokenId, sleep, writeShowTokens } from '../support/reliability.js';
+import { connected, identified, serverGone, sessionSnapshot, sigkill, spawnedServersPerFile, stationSocket } from '../support/spawned-server.js';
 
 /**
  * Crash: the built server (`node dist/src/main.js`) under 200 GM stations is killed with
@@ -46,71 +34,22 @@ const SUBMIT_GAP_MS = [1500, 5000] as const;
 const KILL_AFTER_MS = [0, 2500] as const;
 const STEP_TIMEOUT_MS = 20_000;
 
-const ExportedSession = z.object({
-  session: Session,
-  scores: z.array(TeamScore),
-  transactions: z.array(Transaction),
-  playerScans: z.array(PlayerScan),
-});
-
-let dir: string;
+const servers = spawnedServersPerFile('orchestrator-crash-');
+const sockets = servers.sockets;
 let catalog: TokenCatalog;
-const children: ServerProcess[] = [];
-const sockets: ClientSocket[] = [];
 
 beforeAll(() => {
-  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run \`npm run build\` first (npm run test:reliability does)`);
-  dir = mkdtempSync(join(tmpdir(), 'orchestrator-crash-'));
-  writeShowTokens(join(dir, 'tokens.json'), TOKENS, GROUPED);
-  catalog = loadTokenCatalog(join(dir, 'tokens.json'), loadScoringRules(undefined));
+  writeShowTokens(join(servers.dir, 'tokens.json'), TOKENS, GROUPED);
+  catalog = loadTokenCatalog(join(servers.dir, 'tokens.json'), loadScoringRules(undefined));
 });
 
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.disconnect();
-  killAll(children);
-});
-
-afterAll(() => {
-  killAll(children);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function spawnServer(): Promise<BuiltServer> {
-  const started = await spawnBuiltServer(
-    {
-      DATA_DIR: join(dir, 'data'),
-      TOKENS_FILE: join(dir, 'tokens.json'),
-      ADMIN_PASSWORD,
-      LOG_LEVEL: 'info',
-      VIDEO_PLAYER: 'none',
-      RESET_BUTTON_DRIVER: 'none',
-      MAX_GM_STATIONS: String(STATIONS + 10),
-    },
+const spawnServer = () =>
+  servers.spawn(
+    { DATA_DIR: join(servers.dir, 'data'), TOKENS_FILE: join(servers.dir, 'tokens.json'), ADMIN_PASSWORD, MAX_GM_STATIONS: String(STATIONS + 10) },
     STEP_TIMEOUT_MS,
   );
-  children.push(started.child);
-  return started;
-}
 
-const getJson = (url: string, path: string, init: RequestInit = {}) => getSharedJson(url, path, init, STEP_TIMEOUT_MS);
-
-async function snapshot(url: string) {
-  const { token } = LoginResponse.parse(
-    await getJson(url, '/api/admin/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ password: ADMIN_PASSWORD }),
-    }),
-  );
-  const session = Session.parse(await getJson(url, '/api/session'));
-  const exported = ExportedSession.parse(
-    await getJson(url, `/api/sessions/${encodeURIComponent(session.id)}/export?format=json`, {
-      headers: { authorization: `Bearer ${token}` },
-    }),
-  );
-  const state = GameState.parse(await getJson(url, '/api/state'));
-  return { sessionId: session.id, exported, state };
-}
+const snapshot = (url: string) => sessionSnapshot(url, ADMIN_PASSWORD, STEP_TIMEOUT_MS);
 
 interface StationClient {
   socket: ClientSocket;
@@ -119,24 +58,19 @@ interface StationClient {
 }
 
 async function openStation(url: string, stationId: string): Promise<StationClient> {
-  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-  sockets.push(socket);
+  const socket = stationSocket(url, sockets);
   const client: StationClient = { socket, lastState: undefined };
   socket.on('state:update', (envelope) => {
     client.lastState = envelope.data;
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  const ack = (await socket.timeout(STEP_TIMEOUT_MS).emitWithAck('gm:identify', { stationId, version: '1.0.0' })) as AckResponse;
-  if (!ack.ok) throw new Error(`${stationId} could not identify: ${ack.error.code} ${ack.error.message}`);
+  await connected(socket, STEP_TIMEOUT_MS);
+  await identified(socket, stationId, STEP_TIMEOUT_MS);
   return client;
 }
 
 /** The stored transactions of a session straight from the SQLite file: id → how many rows carry it. */
 function storedIdCounts(sessionId: string): Map<string, number> {
-  const db = new Database(join(dir, 'data', 'orchestrator.db'), { readonly: true, fileMustExist: true });
+  const db = new Database(join(servers.dir, 'data', 'orchestrator.db'), { readonly: true, fileMustExist: true });
   try {
     const rows = db
       .prepare<[string], { id: string; n: number }>('SELECT id, COUNT(*) AS n FROM transactions WHERE session_id = ? GROUP BY id')
@@ -217,23 +151,11 @@ describe('kill -9 under a 200-station load', () => {
       });
       await bounded(acked, STEP_TIMEOUT_MS, `${context}: the first acknowledgement`);
       await sleep(killAfterMs);
-      const pid = server.child.pid;
-      if (pid === undefined) throw new Error('the server process has no pid');
-      process.kill(pid, 'SIGKILL');
+      sigkill(server);
       killed = true;
       markKilled();
-      await bounded(server.exited, STEP_TIMEOUT_MS, 'the killed server to exit');
-      // Acks written before the kill may still be in flight: take them all, until every
-      // station has seen its connection close.
-      await bounded(
-        Promise.all(
-          stations.map(({ socket }) =>
-            socket.connected ? new Promise<void>((resolve) => socket.once('disconnect', () => resolve())) : Promise.resolve(),
-          ),
-        ),
-        STEP_TIMEOUT_MS,
-        'the stations to see the server gone',
-      );
+      // Acks written before the kill may still be in flight: take them all.
+      await serverGone(server, stations.map(({ socket }) => socket), STEP_TIMEOUT_MS);
       await bounded(Promise.all(load), STEP_TIMEOUT_MS, 'the load loops to stop');
       for (const { socket } of stations) socket.disconnect();
       sockets.splice(0);

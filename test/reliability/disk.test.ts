@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AckResponse, Transaction } from '../../src/contract/index.js';
 import type { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
-import { api, station, startTestServer, tempDir, type Peer, type TestServer } from '../support/harness.js';
+import { station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { api } from '../support/http.js';
 import { prng, seedFrom } from '../support/reliability.js';
 
 /**

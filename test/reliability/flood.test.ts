@@ -3,12 +3,14 @@ import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AckResponse } from '../../src/contract/index.js';
 import { BUILT_MAIN, spawnBuiltServer, type BuiltServer } from '../../scripts/lib/built-server.js';
-import { FIXTURE_TOKENS, tempDir, type ClientSocket } from '../support/harness.js';
+import type { ClientSocket } from '../support/harness.js';
+import { FIXTURE_TOKENS } from '../support/fixtures.js';
+import { tempDir } from '../support/temp-dir.js';
 import { bounded, quantile, sleep, until } from '../support/reliability.js';
+import { connected, identified, stationSocket } from '../support/spawned-server.js';
 
 /**
  * Flood: the built server with 50 honest GM stations. One station sending 1,000 events a
@@ -41,29 +43,6 @@ const latencies = new Map<string, number[]>();
 const honestFailures: string[] = [];
 const evicted: string[] = [];
 
-function stationSocket(url: string): ClientSocket {
-  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-  extra.push(socket);
-  return socket;
-}
-
-async function connected(socket: ClientSocket): Promise<void> {
-  if (socket.connected) return;
-  await bounded(
-    new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    }),
-    STEP_TIMEOUT_MS,
-    'a connection',
-  );
-}
-
-async function identify(socket: ClientSocket, stationId: string): Promise<void> {
-  const ack = (await socket.timeout(STEP_TIMEOUT_MS).emitWithAck('gm:identify', { stationId, version: '1.0.0' })) as AckResponse;
-  if (!ack.ok) throw new Error(`${stationId} could not identify: ${ack.error.code}`);
-}
-
 beforeAll(async () => {
   for (const built of [BUILT_MAIN, FLOOD_CLIENT]) {
     if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first (npm run test:reliability does)`);
@@ -73,9 +52,6 @@ beforeAll(async () => {
     DATA_DIR: dir,
     TOKENS_FILE: FIXTURE_TOKENS,
     ADMIN_PASSWORD: 'flood-admin-password',
-    LOG_LEVEL: 'info',
-    VIDEO_PLAYER: 'none',
-    RESET_BUTTON_DRIVER: 'none',
     MAX_GM_STATIONS: String(HONEST + 5),
     // Every client here shares 127.0.0.1: the per-address TCP cap (its own test in
     // test/security) is lifted so that this test meets the connection cap it is about.
@@ -83,9 +59,9 @@ beforeAll(async () => {
   });
   honest = await Promise.all(
     Array.from({ length: HONEST }, async (_, i) => {
-      const socket = stationSocket(server.url);
-      await connected(socket);
-      await identify(socket, `HONEST_${i}`);
+      const socket = stationSocket(server.url, extra);
+      await connected(socket, STEP_TIMEOUT_MS);
+      await identified(socket, `HONEST_${i}`, STEP_TIMEOUT_MS);
       socket.on('transaction:new', (envelope) => {
         const started = sentAt.get(envelope.data.tokenId);
         if (started !== undefined) latencies.get(envelope.data.tokenId)?.push(performance.now() - started);
@@ -215,13 +191,13 @@ describe('a client opening connections in a loop', () => {
     // Each connection is probed with an event: an admitted one answers (AUTH_REQUIRED, it has
     // not identified); a refused one is closed after its DEVICE_LIMIT error instead.
     for (let attempt = 0; attempt < 500 && !refused; attempt += 1) {
-      const socket = stationSocket(server.url);
+      const socket = stationSocket(server.url, extra);
       const limit = new Promise<string>((resolve) =>
         socket.on('error', (envelope) => {
           if (envelope.data.code === 'DEVICE_LIMIT') resolve('DEVICE_LIMIT');
         }),
       );
-      await connected(socket);
+      await connected(socket, STEP_TIMEOUT_MS);
       const outcome = await bounded(
         Promise.race([
           limit,
@@ -247,10 +223,10 @@ describe('a client opening connections in a loop', () => {
     // (The server learns of those closes a moment after this process: a refused try is retried.)
     let admitted = false;
     for (let attempt = 0; attempt < 50 && !admitted; attempt += 1) {
-      const newcomer = stationSocket(server.url);
+      const newcomer = stationSocket(server.url, extra);
       // Listening before the connect: a refusal's close can come in the same read as the connect.
       const closed = new Promise<string>((resolve) => newcomer.once('disconnect', () => resolve('closed')));
-      await connected(newcomer);
+      await connected(newcomer, STEP_TIMEOUT_MS);
       const outcome = await bounded(
         Promise.race([
           (newcomer.timeout(STEP_TIMEOUT_MS).emitWithAck('gm:identify', { stationId: 'NEWCOMER', version: '1.0.0' }) as Promise<AckResponse>).then(

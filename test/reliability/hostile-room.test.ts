@@ -1,10 +1,13 @@
-import { request } from 'node:http';
-import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AckResponse, Envelope } from '../../src/contract/index.js';
 import { spawnBuiltServer, type BuiltServer } from '../../scripts/lib/built-server.js';
-import { FIXTURE_TOKENS, tempDir, type ClientSocket } from '../support/harness.js';
-import { bounded, killAll, rssOf, sleep, until } from '../support/reliability.js';
+import type { ClientSocket } from '../support/harness.js';
+import { FIXTURE_TOKENS } from '../support/fixtures.js';
+import { rawRequest } from '../support/http.js';
+import { bounded, rssOf, sleep, until } from '../support/reliability.js';
+import { neverReadingStation } from '../support/security.js';
+import { identifiedStation, killAll, stationSocket } from '../support/spawned-server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 /**
  * The hostile room, against the built server with its defaults (stations open, as on a
@@ -23,56 +26,20 @@ let dir: string;
 let server: BuiltServer;
 const sockets: ClientSocket[] = [];
 
-function socketTo(url: string): ClientSocket {
-  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-  sockets.push(socket);
-  return socket;
-}
+const identified = async (url: string, stationId: string) => (await identifiedStation(url, stationId, sockets, 10_000)).socket;
 
-async function identified(url: string, stationId: string): Promise<ClientSocket> {
-  const socket = socketTo(url);
-  await bounded(new Promise<void>((resolve, reject) => { socket.once('connect', () => resolve()); socket.once('connect_error', reject); }), 10_000, 'connect');
-  const ack = (await socket.timeout(10_000).emitWithAck('gm:identify', { stationId, version: '1.0.0' })) as AckResponse;
-  if (!ack.ok) throw new Error(`${stationId}: ${ack.error.code}`);
-  return socket;
-}
-
-/** A Socket.IO client over long-polling that identifies and then never polls again. */
-async function neverReading(url: string, stationId: string): Promise<void> {
-  const base = `${url}/socket.io/?EIO=4&transport=polling`;
-  const sid = (JSON.parse((await (await fetch(base)).text()).slice(1)) as { sid: string }).sid;
-  const post = (body: string) => fetch(`${base}&sid=${sid}`, { method: 'POST', body });
-  await post('40');
-  await fetch(`${base}&sid=${sid}`);
-  await post(`42${JSON.stringify(['gm:identify', { stationId, version: '1.0.0' }])}`);
-}
-
+/** A player scanner's heartbeat from its own address; 0 when the request failed. */
 function heartbeatFrom(localAddress: string, deviceId: string): Promise<number> {
-  return new Promise((resolve) => {
-    const body = JSON.stringify({ deviceId });
-    const req = request(
-      `${server.url}/api/heartbeat`,
-      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.once('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.once('error', () => resolve(0));
-    req.end(body);
-  });
+  const body = JSON.stringify({ deviceId });
+  return rawRequest(server.port, { method: 'POST', path: '/api/heartbeat', headers: { 'content-type': 'application/json' }, body, localAddress }).then(
+    (response) => response.status,
+    () => 0,
+  );
 }
 
 beforeAll(async () => {
   dir = tempDir('orchestrator-hostile-');
-  server = await spawnBuiltServer({
-    DATA_DIR: dir,
-    TOKENS_FILE: FIXTURE_TOKENS,
-    ADMIN_PASSWORD: 'hostile-admin-password',
-    VIDEO_PLAYER: 'none',
-    RESET_BUTTON_DRIVER: 'none',
-    MAX_GM_STATIONS: '30',
-  });
+  server = await spawnBuiltServer({ DATA_DIR: dir, TOKENS_FILE: FIXTURE_TOKENS, ADMIN_PASSWORD: 'hostile-admin-password', MAX_GM_STATIONS: '30' });
 });
 
 afterAll(async () => {
@@ -94,8 +61,8 @@ describe('a hostile room', () => {
     const rssBefore = rssOf(server.child.pid!);
 
     const flooders = await Promise.all(Array.from({ length: 8 }, (_, i) => identified(server.url, `FLOOD_${i}`)));
-    for (let i = 0; i < 4; i += 1) await neverReading(server.url, `SILENT_${i}`);
-    const amplifiers = Array.from({ length: 8 }, () => socketTo(server.url));
+    for (let i = 0; i < 4; i += 1) await neverReadingStation(server.url, `SILENT_${i}`);
+    const amplifiers = Array.from({ length: 8 }, () => stationSocket(server.url, sockets));
     const end = Date.now() + ATTACK_MS;
     let sent = 0;
     const heartbeats: Promise<number>[] = [];

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/contract/index.js';
-import { connect, ManualClock, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { prng, seedFrom, until } from '../support/reliability.js';
 
 /**
@@ -72,7 +73,7 @@ describe('stations dropping off during a burst', () => {
           await witness.waitFor('device:disconnected', (e) => e.data.deviceId === absence.stationId);
         }
         if (absence.returnAt === tick) {
-          if (absence === gone) goneListedWhileAway = server.orchestrator.show.deviceList().some((d) => d.deviceId === 'GONE');
+          if (absence === gone) goneListedWhileAway = server.orchestrator.show.syncPayload().devices.some((d) => d.deviceId === 'GONE');
           const back = await connect(server.url);
           peers.push(back);
           await back.identify(absence.stationId);
@@ -129,7 +130,7 @@ describe('stations dropping off during a burst', () => {
     expect(goneBack.received[0]?.event).toBe('gm:identified');
     expect(goneBack.received.slice(1)).toEqual(witness.received.slice(goneReturned + 1));
     expect(goneBack.of('sync:full')).toEqual([]);
-    expect(server.orchestrator.show.deviceList().filter((d) => d.deviceId === 'GONE')).toEqual([
+    expect(server.orchestrator.show.syncPayload().devices.filter((d) => d.deviceId === 'GONE')).toEqual([
       expect.objectContaining({ connectionStatus: 'connected' }),
     ]);
   }, 120_000);

@@ -1,13 +1,12 @@
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope, VideoStatus } from '../../src/contract/index.js';
 import type { BusyPolicy } from '../../src/domain/video-queue.js';
-import type { MpvPlayer } from '../../src/adapters/mpv/mpv-player.js';
 import type { MpvProcess } from '../../src/adapters/mpv/mpv-process.js';
-import { makeClips, type Clips } from '../support/clips.js';
-import { api, station, startTestServer, tempDir, type Peer, type TestServer } from '../support/harness.js';
-import { headlessMpv } from '../support/mpv.js';
+import { station, type Peer, type TestServer } from '../support/harness.js';
+import { api } from '../support/http.js';
+import { mpvServersPerTest } from '../support/mpv.js';
 import { bounded } from '../support/reliability.js';
 
 /**
@@ -20,10 +19,8 @@ import { bounded } from '../support/reliability.js';
 const KILLS = 10;
 const STEP_TIMEOUT_MS = 15_000;
 
-let clips: Clips;
 let tokensFile: string;
-beforeAll(() => {
-  clips = makeClips(tempDir('reliability-clips-'));
+const video = mpvServersPerTest('reliability', (clips) => {
   copyFileSync(clips.ok, join(clips.dir, 'long.mp4'));
   tokensFile = join(clips.dir, 'tokens.json');
   const token = (id: string, video: string) => ({
@@ -47,29 +44,16 @@ beforeAll(() => {
     }),
   );
 });
-afterAll(() => {
-  rmSync(clips.dir, { recursive: true, force: true });
-});
 
-let server: TestServer | undefined;
-let player: MpvPlayer | undefined;
 let mpv: MpvProcess | undefined;
-let mpvDir: string | undefined;
 const peers: Peer[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const peer of peers.splice(0)) peer.close();
-  await server?.destroy();
-  await player?.close();
-  if (mpvDir) rmSync(mpvDir, { recursive: true, force: true });
-  server = undefined;
-  player = undefined;
 });
 
 async function startVideoServer(videoBusyPolicy: BusyPolicy): Promise<{ s: TestServer; gm: Peer }> {
-  mpvDir = tempDir('reliability-mpv-');
-  ({ player, process: mpv } = headlessMpv(mpvDir, clips.idle));
-  await player.start();
-  server = await startTestServer({ video: player, mediaDir: clips.dir, tokensFile, videoBusyPolicy });
+  let server: TestServer;
+  ({ server, mpv } = await video.start({ tokensFile, videoBusyPolicy }));
   const gm = await station(server.url, 'GM_VIDEO');
   peers.push(gm);
   return { s: server, gm };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const checkout = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config.js';
-import { tempDir } from '../support/harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const checkout = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(checkout, 'scripts/install.sh');

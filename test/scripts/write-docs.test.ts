@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { withConfigTable } from '../src/config.js';
-import { publishedDocuments } from '../src/contract/published.js';
+import { withConfigTable } from '../../src/config.js';
+import { publishedDocuments } from '../../src/contract/published.js';
 
-const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const { version } = JSON.parse(read('package.json')) as { version: string };
 
 describe('generated documentation', () => {

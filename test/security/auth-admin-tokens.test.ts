@@ -4,7 +4,10 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
-import { ADMIN_PASSWORD, api, connect, ManualClock, startTestServer, tempDir, type Peer, type TestServer } from '../support/harness.js';
+import { ADMIN_PASSWORD, connect, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { tempDir } from '../support/temp-dir.js';
+import { api } from '../support/http.js';
 import { startLoggedServer } from '../support/security.js';
 
 const servers: TestServer[] = [];

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareDataDir } from '../../src/adapters/data-dir.js';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
-import { station, startTestServer, tempDir, type Peer, type TestServer } from '../support/harness.js';
+import { station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let server: TestServer | undefined;
 const peers: Peer[] = [];

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, ManualClock, type Peer, type TestServer } from '../support/harness.js';
-import { connectFrom, rawRequest, startLoggedServer, type LogRecord } from '../support/security.js';
+import { ADMIN_PASSWORD, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { connectFrom, startLoggedServer, type LogRecord } from '../support/security.js';
+import { rawRequest } from '../support/http.js';
 
 let server: TestServer;
 const peers: Peer[] = [];

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShowToken, StationAccessResponse } from '../../src/contract/index.js';
-import { api, startTestServer, type TestServer } from '../support/harness.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
+import { api } from '../support/http.js';
 
 let server: TestServer;
 afterEach(async () => {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncFull } from '../../src/contract/index.js';
 import { FakeVideoPlayer } from '../support/fake-video-player.js';
-import { api, startTestServer, station, tempDir, type Peer, type TestServer } from '../support/harness.js';
+import { startTestServer, station, type Peer, type TestServer } from '../support/harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { api } from '../support/http.js';
 
 let server: TestServer;
 const peers: Peer[] = [];
@@ -80,7 +82,7 @@ describe('player scanners are capped, in their own id space', () => {
     expect(server.orchestrator.show.connectedStations()).toBe(1);
     const second = await station(server.url, 'GM_02').catch((error: unknown) => error);
     expect(String(second)).toContain('DEVICE_LIMIT');
-    const devices = server.orchestrator.show.deviceList();
+    const devices = server.orchestrator.show.syncPayload().devices;
     expect(devices).toEqual([expect.objectContaining({ deviceId: 'GM_01', type: 'gm', connectionStatus: 'connected' })]);
   });
 });

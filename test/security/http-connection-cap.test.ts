@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { io as connectClient } from 'socket.io-client';
 import { startTestServer, type ClientSocket, type TestServer } from '../support/harness.js';
-import { RawConnection, rawRequest, rawRequestOnceAdmitted } from '../support/security.js';
+import { RawConnection } from '../support/security.js';
+import { rawRequest, rawRequestOnceAdmitted } from '../support/http.js';
 
 let server: TestServer;
 const connections: RawConnection[] = [];

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { api } from '../support/http.js';
 import { parseCsv } from '../support/security.js';
 
 let server: TestServer;

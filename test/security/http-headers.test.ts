@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, startTestServer, type TestServer } from '../support/harness.js';
-import { cspDirectives, rawRequest } from '../support/security.js';
+import { startTestServer, type TestServer } from '../support/harness.js';
+import { api, rawRequest } from '../support/http.js';
+import { cspDirectives } from '../support/security.js';
 
 let server: TestServer;
 afterEach(async () => {

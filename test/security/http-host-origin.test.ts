@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { io as connectClient } from 'socket.io-client';
-import { connect, ManualClock, startTestServer, type ClientSocket, type Peer, type TestServer } from '../support/harness.js';
-import { fakeMachine, RawConnection, rawRequest } from '../support/security.js';
+import { connect, startTestServer, type ClientSocket, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { fakeMachine, RawConnection } from '../support/security.js';
+import { rawRequest } from '../support/http.js';
 
 let server: TestServer;
 const peers: Peer[] = [];

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/harness.js';
-import { RawConnection, rawRequest } from '../support/security.js';
+import { RawConnection } from '../support/security.js';
+import { rawRequest } from '../support/http.js';
 
 let server: TestServer;
 const connections: RawConnection[] = [];

@@ -1,11 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { io as connectClient } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LoginResponse, Session, type AckResponse } from '../../src/contract/index.js';
 import { BUILT_MAIN, spawnBuiltServer, type BuiltServer } from '../../scripts/lib/built-server.js';
-import { tempDir, type ClientSocket } from '../support/harness.js';
+import type { ClientSocket } from '../support/harness.js';
+import { api } from '../support/http.js';
+import { tempDir } from '../support/temp-dir.js';
 import { bounded, prng, rssOf, showTokenId, slope, sleep, writeShowTokens } from '../support/reliability.js';
+import { connected, stationSocket } from '../support/spawned-server.js';
 
 /**
  * Soak (`npm run test:soak`, SOAK_MINUTES, default 10): the built server under mixed load —
@@ -45,9 +47,6 @@ describe('soak', () => {
       DATA_DIR: join(dir, 'data'),
       TOKENS_FILE: join(dir, 'tokens.json'),
       ADMIN_PASSWORD,
-      LOG_LEVEL: 'info',
-      VIDEO_PLAYER: 'none',
-      RESET_BUTTON_DRIVER: 'none',
       MAX_GM_STATIONS: String(STATIONS + 5),
       // To look inside a growing server: e.g. SOAK_NODE_OPTIONS="--expose-gc --import ./heap-probe.mjs".
       ...(process.env.SOAK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS } : {}),
@@ -64,23 +63,17 @@ describe('soak', () => {
     const running = () => Date.now() < deadline;
 
     const http = async (method: string, path: string, body?: unknown, token?: string): Promise<unknown> => {
-      const response = await fetch(`${s.url}${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(10_000),
-      });
+      const response = await api(s.url, method, path, { body, ...(token ? { token } : {}), timeoutMs: 10_000 });
       tally(`${method} ${path.split('?')[0]!.replace(/\/sessions\/[^/]+/, '/sessions/:id')}:${response.status}`);
-      return response.json();
+      return response.body;
     };
 
     async function gmStation(index: number): Promise<void> {
       const stationId = `SOAK_GM_${index}`;
       while (running()) {
-        const socket: ClientSocket = connectClient(s.url, { transports: ['websocket'], reconnection: false, forceNew: true });
-        sockets.push(socket);
+        const socket = stationSocket(s.url, sockets);
         socket.onAny(() => tally('received'));
-        await bounded(new Promise((resolve) => socket.once('connect', () => resolve(undefined))), 10_000, `${stationId} to connect`);
+        await connected(socket, 10_000);
         const identified = (await socket.timeout(10_000).emitWithAck('gm:identify', { stationId, version: '1.0.0' })) as AckResponse;
         tally(`identify:${identified.ok ? 'ok' : identified.error.code}`);
         // Stay 5–60 s, then drop off for 1–10 s (and be replayed what was missed).

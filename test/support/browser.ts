@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ADMIN_PASSWORD } from './harness.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { ADMIN_PASSWORD, startTestServer, type TestServer, type TestServerOptions } from './harness.js';
 
 /** Debian's Chromium, installed by .ci/run; the flags keep it off the network and the GPU. */
 export function launchChromium(): Promise<Browser> {
@@ -9,6 +10,39 @@ export function launchChromium(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+}
+
+export interface BrowserSuite {
+  /** The file's Chromium, launched before its first test. */
+  readonly browser: Browser;
+  /** A test server for the running test, destroyed after it (the latest first). */
+  startServer(options?: TestServerOptions): Promise<TestServer>;
+}
+
+/** The web suites' fixture: one Chromium for the file, and each test's servers gone after it. */
+export function useBrowser(): BrowserSuite {
+  let browser: Browser | undefined;
+  const servers: TestServer[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const server of servers.splice(0).reverse()) await server.destroy();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('Chromium is launched before the first test');
+      return browser;
+    },
+    async startServer(options) {
+      const server = await startTestServer(options);
+      servers.push(server);
+      return server;
+    },
+  };
 }
 
 /** Where screenshots go: kept after the run as test artifacts. */

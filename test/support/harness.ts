@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
@@ -15,6 +14,7 @@ import type {
   ServerToClientEvents,
   Transaction,
 } from '../../src/contract/index.js';
+import { LoginResponse } from '../../src/contract/index.js';
 import { startApp, type App } from '../../src/app/compose.js';
 import type { Limits, Timing } from '../../src/app/settings.js';
 import { systemClock } from '../../src/adapters/system-clock.js';
@@ -23,14 +23,15 @@ import type { MachineIdentity } from '../../src/ports/machine-identity.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { HealthSource } from '../../src/ports/health-source.js';
 import type { GameStore, VideoQueueStore } from '../../src/ports/store.js';
-export { ManualClock } from './manual-clock.js';
 import type { VideoPlayer } from '../../src/ports/video-player.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
 import { NoDisplayPlayer } from '../../src/adapters/video/no-display.js';
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
 import type { BusyPolicy } from '../../src/domain/video-queue.js';
+import { FIXTURE_TOKENS } from './fixtures.js';
+import { api, okBody } from './http.js';
+import { tempDir } from './temp-dir.js';
 
-export const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
 export const ADMIN_PASSWORD = 'correct horse battery';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -72,10 +73,6 @@ export interface TestServer {
   /** Stops and removes the data directory. */
   destroy(): Promise<void>;
   adminToken(): Promise<string>;
-}
-
-export function tempDir(prefix = 'orchestrator-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** A player the test owns: the app uses it but neither starts nor closes it. */
@@ -151,13 +148,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
     async adminToken() {
-      const response = await fetch(`${orchestrator.url}/api/admin/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ password }),
-      });
-      const body = (await response.json()) as { token: string };
-      return body.token;
+      return LoginResponse.parse(okBody(await api(orchestrator.url, 'POST', '/api/admin/login', { body: { password } }), 'admin login')).token;
     },
   };
 }
@@ -254,28 +245,4 @@ export async function station(url: string, stationId: string, auth: Record<strin
   const peer = await connect(url, auth);
   await peer.identify(stationId);
   return peer;
-}
-
-export async function api(
-  url: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; token?: string; rawBody?: string } = {},
-): Promise<{ status: number; body: unknown; text: string; headers: Headers }> {
-  const headers: Record<string, string> = {};
-  if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers,
-    ...(options.rawBody !== undefined ? { body: options.rawBody } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON (CSV export)
-  }
-  return { status: response.status, body, text, headers: response.headers };
 }

@@ -1,8 +1,13 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { VideoStatus } from '../../src/contract/index.js';
 import { MpvPlayer, type MpvPlayerOptions } from '../../src/adapters/mpv/mpv-player.js';
 import { MpvProcess } from '../../src/adapters/mpv/mpv-process.js';
+import { makeClips, type Clips } from './clips.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './harness.js';
+import { tempDir } from './temp-dir.js';
 
 /** Real mpv, headless: no window, no sound device. */
 export const HEADLESS_MPV_ARGS = ['--vo=null', '--ao=null'];
@@ -66,4 +71,50 @@ export class StatusLog {
       });
     });
   }
+}
+
+export interface MpvServers {
+  /** The clips ffmpeg made for the file, before its first test. */
+  readonly clips: Clips;
+  /**
+   * A headless mpv, started, and a test server playing on it from the clips' folder. Both
+   * (and the mpv's folder) go after the test, the server first, the latest pair first.
+   */
+  start(options?: Omit<TestServerOptions, 'video' | 'mediaDir'>): Promise<{ server: TestServer; player: MpvPlayer; mpv: MpvProcess }>;
+}
+
+/** The fixture of the suites that play clips on real mpv through a real server. */
+export function mpvServersPerTest(prefix: string, prepareClips: (clips: Clips) => void = () => undefined): MpvServers {
+  let clips: Clips | undefined;
+  const running: { server?: TestServer; player: MpvPlayer; dir: string }[] = [];
+  beforeAll(() => {
+    clips = makeClips(tempDir(`${prefix}-clips-`));
+    prepareClips(clips);
+  });
+  afterAll(() => {
+    if (clips) rmSync(clips.dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    for (const { server, player, dir } of running.splice(0).reverse()) {
+      await server?.destroy();
+      await player.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  const servers: MpvServers = {
+    get clips() {
+      if (!clips) throw new Error('the clips are made before the first test');
+      return clips;
+    },
+    async start(options = {}) {
+      const dir = tempDir(`${prefix}-mpv-`);
+      const { player, process: mpv } = headlessMpv(dir, servers.clips.idle);
+      const entry: (typeof running)[number] = { player, dir };
+      running.push(entry);
+      await player.start();
+      entry.server = await startTestServer({ ...options, video: player, mediaDir: servers.clips.dir });
+      return { server: entry.server, player, mpv };
+    },
+  };
+  return servers;
 }

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { ServerProcess } from '../../scripts/lib/built-server.js';
 import { writeGeneratedTokens } from '../../scripts/lib/generated-tokens.js';
 
 /** mulberry32: small, fast and reproducible from a 32-bit seed. */
@@ -79,19 +78,4 @@ export const showTokenId = (n: number) => `rt${String(n).padStart(4, '0')}`;
 /** The reliability suites' show: `count` generated tokens, the first `grouped` in ×2 groups of three. */
 export function writeShowTokens(file: string, count: number, grouped = 0): void {
   writeGeneratedTokens(file, count, showTokenId, grouped);
-}
-
-/** A JSON request to a spawned server: fails on a non-2xx answer, with its body, or after `timeoutMs`. */
-export async function getJson(url: string, path: string, init: RequestInit = {}, timeoutMs = 10_000): Promise<unknown> {
-  const response = await fetch(`${url}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text);
-}
-
-/** SIGKILLs the spawned servers that are still running and forgets them all. */
-export function killAll(children: ServerProcess[]): void {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
 }

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { connect as netConnect, type Socket as NetSocket } from 'node:net';
 import { pino } from 'pino';
 import { io as connectClient, type ManagerOptions, type SocketOptions } from 'socket.io-client';
@@ -12,79 +11,19 @@ export function fakeMachine(hostname = 'venue-pi', addresses: string[] = ['10.42
   return { hostname: () => hostname, addresses: () => [...list], list };
 }
 
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  body: unknown;
-}
-
-export interface RawRequestOptions {
-  method?: string;
-  path?: string;
-  /** Sent as given: `host` and `origin` included (fetch cannot forge them). */
-  headers?: Record<string, string>;
-  body?: string;
-  /** The client address (any 127/8 address reaches the server on Linux). */
-  localAddress?: string;
-  timeoutMs?: number;
-}
-
-/** One HTTP request on its own connection (no keep-alive pool), with headers exactly as given. */
-export function rawRequest(port: number, options: RawRequestOptions = {}): Promise<RawResponse> {
-  const { method = 'GET', path = '/', headers = {}, body, localAddress, timeoutMs = 10_000 } = options;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: { connection: 'close', ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers },
-        agent: false,
-        ...(localAddress === undefined ? {} : { localAddress }),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON (a page, a CSV, engine.io's handshake)
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: parsed });
-        });
-        res.on('error', reject);
-      },
-    );
-    const timer = setTimeout(() => {
-      req.destroy(new Error(`no response to ${method} ${path} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
-
-/** The same request again until it gets an answer (the server may not have seen a peer's close yet); bounded. */
-export async function rawRequestOnceAdmitted(port: number, options: RawRequestOptions = {}, attempts = 50): Promise<RawResponse> {
-  let last: unknown;
-  for (let i = 0; i < attempts; i += 1) {
-    try {
-      return await rawRequest(port, options);
-    } catch (error) {
-      last = error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw last instanceof Error ? last : new Error(String(last));
+/**
+ * A Socket.IO client over HTTP long-polling that identifies as a station and then never
+ * polls again: everything the server sends it can only pile up on the server.
+ */
+export async function neverReadingStation(url: string, stationId: string): Promise<void> {
+  const base = `${url}/socket.io/?EIO=4&transport=polling`;
+  const open = await (await fetch(base)).text();
+  const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+  const post = (body: string) => fetch(`${base}&sid=${sid}`, { method: 'POST', body, headers: { 'content-type': 'text/plain;charset=UTF-8' } });
+  await post('40');
+  // One poll to receive the namespace's connect answer, so the identify is not sent too early.
+  await fetch(`${base}&sid=${sid}`);
+  await post(`42${JSON.stringify(['gm:identify', { stationId, version: '1.0.0' }])}`);
 }
 
 /** A raw TCP connection that records what it receives and whether the server closed it. */

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const dir = fileURLToPath(new URL('../../systemd/', import.meta.url));
 const units = readdirSync(dir).filter((name) => /\.(service|timer|socket)$/.test(name));

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, ManualClock, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 let server: TestServer;
 const peers: Peer[] = [];

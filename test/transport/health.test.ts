@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatusResponse, type HealthSample } from '../../src/contract/index.js';
 import type { HealthSource } from '../../src/ports/health-source.js';
-import { api, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { api } from '../support/http.js';
 
 let server: TestServer;
 const peers: Peer[] = [];

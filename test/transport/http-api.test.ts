@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorPayload, GameState, LoginResponse, Session, ShowToken } from '../../src/contract/index.js';
-import { ADMIN_PASSWORD, api, ManualClock, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { ADMIN_PASSWORD, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { api } from '../support/http.js';
 
 let server: TestServer;
 const peers: Peer[] = [];

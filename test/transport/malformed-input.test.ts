@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { api } from '../support/http.js';
 
 let server: TestServer;
 let witness: Peer;
@@ -67,7 +68,7 @@ describe('malformed payloads', () => {
   for (const [event, list] of Object.entries(cases)) {
     for (const [index, { payload, field }] of list.entries()) {
       it(`${event} #${index} is refused with INVALID_DATA naming ${field || 'nothing wrong'}`, async () => {
-        const before = JSON.stringify(await (await fetch(`${server.url}/api/state`)).json());
+        const before = JSON.stringify((await api(server.url, 'GET', '/api/state')).body);
         const peer = event === 'gm:identify' ? await connect(server.url) : await station(server.url, `GM_${event}_${index}`);
         try {
           const ack = await peer.request(event, payload);
@@ -82,7 +83,7 @@ describe('malformed payloads', () => {
           const [error] = await peer.waitFor('error');
           expect(error!.data.code).toBe('INVALID_DATA');
           expect((error!.data.details as { field: string }[]).map((d) => d.field)).toContain(field);
-          expect(JSON.stringify(await (await fetch(`${server.url}/api/state`)).json())).toBe(before);
+          expect(JSON.stringify((await api(server.url, 'GET', '/api/state')).body)).toBe(before);
         } finally {
           peer.close();
         }
@@ -95,7 +96,7 @@ describe('malformed payloads', () => {
     const closed = new Promise<string>((resolve) => peer.socket.once('disconnect', resolve));
     peer.socket.emit('transaction:submit', { tokenId: 'x'.repeat(200 * 1024), teamId: 'Red', scannerId: 'GM' });
     expect(await closed).toBe('transport close');
-    const health = await fetch(`${server.url}/health`);
+    const health = await api(server.url, 'GET', '/health');
     expect(health.status).toBe(200);
     expect((await witness.request('heartbeat', { stationId: 'WITNESS' })).ok).toBe(true);
   });

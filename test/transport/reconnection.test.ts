@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { envelopeOf, type Envelope } from '../../src/contract/index.js';
-import { connect, ManualClock, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { api } from '../support/http.js';
 
 let server: TestServer;
 const peers: Peer[] = [];
@@ -85,7 +87,7 @@ describe('reconnection replay', () => {
     expect(back.of('transaction:new').map((e) => e.data.tokenId)).toEqual(['after-return']);
     expect(back.of('sync:full')).toEqual([]);
     // The station's device entry was forgotten too: it appears once, connected.
-    const devices = server.orchestrator.show.deviceList().filter((d) => d.deviceId === 'GM_B');
+    const devices = server.orchestrator.show.syncPayload().devices.filter((d) => d.deviceId === 'GM_B');
     expect(devices).toEqual([expect.objectContaining({ connectionStatus: 'connected' })]);
   });
 
@@ -97,9 +99,9 @@ describe('reconnection replay', () => {
     const b = await station(server.url, 'GM_B');
     peers.push(a, b);
     await leave(b, a, 'GM_B');
-    const reset = await fetch(`${server.url}/api/reset`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const reset = await api(server.url, 'POST', '/api/reset', { token });
     expect(reset.status).toBe(200);
-    const newSession = ((await reset.json()) as { id: string }).id;
+    const newSession = (reset.body as { id: string }).id;
     const tx = await a.submit('tok001', 'Red', 'GM_A');
     expect(tx.sessionId).toBe(newSession);
     const back = await connect(server.url);

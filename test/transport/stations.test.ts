@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { envelopeOf, GameState, SyncFull } from '../../src/contract/index.js';
-import { connect, ManualClock, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { api } from '../support/http.js';
 
 let server: TestServer;
 const peers: Peer[] = [];
@@ -176,12 +178,7 @@ describe('transaction:submit', () => {
     server = await startTestServer();
     const token = await server.adminToken();
     const [gm] = await open(station(server.url, 'GM'));
-    const patch = (status: string) =>
-      fetch(`${server.url}/api/session`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ status }),
-      });
+    const patch = (status: string) => api(server.url, 'PATCH', '/api/session', { body: { status }, token });
     expect((await patch('paused')).status).toBe(200);
     const paused = await gm!.submit('tok001', 'Red');
     expect(paused).toMatchObject({ status: 'rejected', rejectionReason: 'session is paused' });
@@ -193,11 +190,7 @@ describe('transaction:submit', () => {
     server = await startTestServer();
     const token = await server.adminToken();
     const [gm] = await open(station(server.url, 'GM'));
-    const response = await fetch(`${server.url}/api/session`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ status: 'completed' }),
-    });
+    const response = await api(server.url, 'PATCH', '/api/session', { body: { status: 'completed' }, token });
     expect(response.status).toBe(200);
     const ack = await gm!.request('transaction:submit', { tokenId: 'tok001', teamId: 'Red', scannerId: 'GM' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'SESSION_NOT_FOUND' } });
@@ -235,11 +228,7 @@ describe('rooms', () => {
     const token = await server.adminToken();
     const [gm] = await open(station(server.url, 'GM'));
     const before = server.orchestrator.show.session!.id;
-    const response = await fetch(`${server.url}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ name: 'Second show' }),
-    });
+    const response = await api(server.url, 'POST', '/api/session', { body: { name: 'Second show' }, token });
     expect(response.status).toBe(201);
     const [sync] = await gm!.waitFor('sync:full');
     const data = SyncFull.parse(sync!.data);

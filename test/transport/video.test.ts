@@ -1,44 +1,26 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { GameState, VideoOverview, type VideoStatus } from '../../src/contract/index.js';
 import type { BusyPolicy } from '../../src/domain/video-queue.js';
-import type { MpvPlayer } from '../../src/adapters/mpv/mpv-player.js';
-import { makeClips, type Clips } from '../support/clips.js';
-import { api, connect, station, startTestServer, tempDir, type Peer, type TestServer } from '../support/harness.js';
-import { headlessMpv } from '../support/mpv.js';
+import { connect, station, type Peer, type TestServer } from '../support/harness.js';
+import { tempDir } from '../support/temp-dir.js';
+import { api } from '../support/http.js';
+import { mpvServersPerTest } from '../support/mpv.js';
 
-let clips: Clips;
-beforeAll(() => {
-  clips = makeClips(tempDir('video-clips-'));
+const video = mpvServersPerTest('video', (clips) => {
   copyFileSync(clips.ok, join(clips.dir, 'tok002.mp4'));
   copyFileSync(clips.short, join(clips.dir, 'vid002.mp4'));
 });
-afterAll(() => {
-  rmSync(clips.dir, { recursive: true, force: true });
-});
 
-let server: TestServer | undefined;
-let player: MpvPlayer | undefined;
-let mpvDir: string | undefined;
 const peers: Peer[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const peer of peers.splice(0)) peer.close();
-  await server?.destroy();
-  await player?.close();
-  if (mpvDir) rmSync(mpvDir, { recursive: true, force: true });
-  server = undefined;
-  player = undefined;
 });
 
 async function startVideoServer(options: { busyPolicy?: BusyPolicy; dataDir?: string } = {}): Promise<TestServer> {
-  mpvDir = tempDir('video-mpv-');
-  ({ player } = headlessMpv(mpvDir, clips.idle));
-  await player.start();
-  server = await startTestServer({
-    video: player,
-    mediaDir: clips.dir,
+  const { server } = await video.start({
     ...(options.busyPolicy ? { videoBusyPolicy: options.busyPolicy } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
@@ -187,7 +169,7 @@ describe('admin video controls', () => {
 describe('restart with videos pending', () => {
   it('fails the interrupted clip and plays the queued one after a restart', async () => {
     const dataDir = tempDir('video-restart-');
-    const first = await startVideoServer({ busyPolicy: 'queue', dataDir });
+    const { server: first, player } = await video.start({ videoBusyPolicy: 'queue', dataDir });
     const gm = await station(first.url, 'GM');
     await scan(first, 'tok002');
     await scan(first, 'vid002');
@@ -195,8 +177,7 @@ describe('restart with videos pending', () => {
     gm.close();
     // The orchestrator goes away mid-play (the store keeps what it had written).
     await first.stop();
-    await player!.close();
-    server = undefined;
+    await player.close();
 
     const second = await startVideoServer({ busyPolicy: 'queue', dataDir });
     const token = await second.adminToken();

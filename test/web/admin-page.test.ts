@@ -1,29 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { artifactPath, launchChromium, openAdmin as openAdminIn, viewports } from '../support/browser.js';
-import { api, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { artifactPath, openAdmin as openAdminIn, useBrowser, viewports } from '../support/browser.js';
+import { station, type Peer } from '../support/harness.js';
+import { api } from '../support/http.js';
 
-let browser: Browser;
-let server: TestServer | undefined;
+const web = useBrowser();
 const peers: Peer[] = [];
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
-afterEach(async () => {
+afterEach(() => {
   for (const peer of peers.splice(0)) peer.close();
-  await server?.destroy();
-  server = undefined;
 });
 
-const openAdmin = (url: string, viewport?: { width: number; height: number }) => openAdminIn(browser, url, viewport);
+const openAdmin = (url: string, viewport?: { width: number; height: number }) => openAdminIn(web.browser, url, viewport);
 
 describe('the admin page', () => {
   it('refuses a wrong password and says why', async () => {
-    server = await startTestServer();
-    const page = await (await browser.newContext({ viewport: viewports.tablet })).newPage();
+    const server = await web.startServer();
+    const page = await (await web.browser.newContext({ viewport: viewports.tablet })).newPage();
     await page.goto(`${server.url}/admin`);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -32,7 +23,7 @@ describe('the admin page', () => {
   });
 
   it('shows a GM station, its transactions live, and filters them', async () => {
-    server = await startTestServer();
+    const server = await web.startServer();
     const admin = await openAdmin(server.url);
     const gm = await station(server.url, 'GM_BAR');
     peers.push(gm);
@@ -52,7 +43,7 @@ describe('the admin page', () => {
   });
 
   it('starts a new session, then resets the game after a confirmation', async () => {
-    server = await startTestServer();
+    const server = await web.startServer();
     const admin = await openAdmin(server.url);
     const gm = await station(server.url, 'GM');
     peers.push(gm);
@@ -71,8 +62,8 @@ describe('the admin page', () => {
     expect(server.orchestrator.show.session!.id).toBe(second.id);
     await admin.getByRole('button', { name: 'Reset game' }).click();
     await admin.getByRole('button', { name: 'Confirm reset' }).click();
-    await expect.poll(() => server!.orchestrator.show.session!.id).not.toBe(second.id);
-    await gm.waitFor('sync:full', (e) => e.data.session?.id === server!.orchestrator.show.session!.id);
+    await expect.poll(() => server.orchestrator.show.session!.id).not.toBe(second.id);
+    await gm.waitFor('sync:full', (e) => e.data.session?.id === server.orchestrator.show.session!.id);
     await expect.poll(() => admin.locator('#history tr').count()).toBe(3);
     expect(await admin.locator('#history').textContent()).toContain('Friday late show');
     const sessions = (await api(server.url, 'GET', '/api/sessions', { token: await server.adminToken() })).body as { status: string }[];

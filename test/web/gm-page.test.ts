@@ -1,33 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { artifactPath, launchChromium, openAdmin, openStation as openStationIn, scan, viewports } from '../support/browser.js';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeClips } from '../support/clips.js';
-import { api, startTestServer, tempDir, type TestServer } from '../support/harness.js';
-import { headlessMpv } from '../support/mpv.js';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, openAdmin, openStation as openStationIn, scan, useBrowser, viewports } from '../support/browser.js';
+import { tempDir } from '../support/temp-dir.js';
+import { api } from '../support/http.js';
+import { mpvServersPerTest } from '../support/mpv.js';
 
-let browser: Browser;
-let server: TestServer | undefined;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
-afterEach(async () => {
-  await server?.destroy();
-  server = undefined;
-});
+const web = useBrowser();
+const tv = mpvServersPerTest('gm-video', (clips) => copyFileSync(clips.ok, join(clips.dir, 'tok002.mp4')));
 
-const openStation = (url: string, name: string, viewport?: { width: number; height: number }) => openStationIn(browser, url, name, viewport);
+const openStation = (url: string, name: string, viewport?: { width: number; height: number }) => openStationIn(web.browser, url, name, viewport);
 
 describe('the GM station page', () => {
   it('submits a scan, shows the result at a glance, and another station sees it', async () => {
-    server = await startTestServer();
+    const server = await web.startServer();
     const a = await openStation(server.url, 'GM_A');
     const b = await openStation(server.url, 'GM_B');
-    const admin = await openAdmin(browser, server.url);
+    const admin = await openAdmin(web.browser, server.url);
     await scan(a, 'Red', 'tok003');
     await expect.poll(() => a.locator('#result').textContent()).toContain('Accepted tok003');
     await expect.poll(() => b.locator('#recent').textContent()).toContain('tok003');
@@ -46,10 +35,10 @@ describe('the GM station page', () => {
 
   it('keeps scans made while the orchestrator is down and sends each exactly once when it is back', async () => {
     const dataDir = tempDir('gm-offline-');
-    server = await startTestServer({ dataDir });
-    const port = server.orchestrator.port;
-    const page = await openStation(server.url, 'GM_OFFLINE');
-    await server.stop();
+    const first = await web.startServer({ dataDir });
+    const port = first.orchestrator.port;
+    const page = await openStation(first.url, 'GM_OFFLINE');
+    await first.stop();
     await page.getByText('Offline', { exact: true }).waitFor();
     for (const token of ['tok001', 'tok002', 'pair01']) await scan(page, 'Owls', token);
     await expect.poll(() => page.locator('#queued').textContent()).toBe('Offline — 3 queued');
@@ -57,7 +46,7 @@ describe('the GM station page', () => {
     const kept = JSON.parse(String(await page.evaluate("localStorage.getItem('gm.pendingScans.GM_OFFLINE')"))) as { tokenId: string }[];
     expect(kept.map((s) => s.tokenId)).toEqual(['tok001', 'tok002', 'pair01']);
 
-    server = await startTestServer({ dataDir, port });
+    const server = await web.startServer({ dataDir, port });
     await page.getByText('Online', { exact: true }).waitFor({ timeout: 40_000 });
     await expect.poll(() => page.locator('#queued').isHidden(), { timeout: 20_000 }).toBe(true);
     const session = server.orchestrator.show.session!.id;
@@ -70,50 +59,37 @@ describe('the GM station page', () => {
   }, 90_000);
 
   it('follows a real playback on the TV with its status bar', async () => {
-    const clips = makeClips(tempDir('gm-video-clips-'));
-    copyFileSync(clips.ok, join(clips.dir, 'tok002.mp4'));
-    const mpvDir = tempDir('gm-video-mpv-');
-    const { player } = headlessMpv(mpvDir, clips.idle);
-    try {
-      await player.start();
-      server = await startTestServer({ video: player, mediaDir: clips.dir });
-      const page = await openStation(server.url, 'GM_TV');
-      // Recorded inside the page on every change, so a busy machine cannot make the test miss one.
-      await page.evaluate(`
-        window.__video = [];
-        const record = () => window.__video.push([document.getElementById('video-text').textContent, document.getElementById('video-progress').value]);
-        new MutationObserver(record).observe(document.getElementById('video-text'), { childList: true, characterData: true, subtree: true });
-        new MutationObserver(record).observe(document.getElementById('video-progress'), { attributes: true });
-        const bar = document.getElementById('video-progress');
-        const descriptor = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, 'value');
-        Object.defineProperty(bar, 'value', { get() { return descriptor.get.call(this); }, set(v) { descriptor.set.call(this, v); record(); } });
-      `);
-      const observed = () => page.evaluate<[string, number][]>('window.__video');
-      const scanned = await api(server.url, 'POST', '/api/scan', { body: { tokenId: 'tok002', deviceId: 'door' } });
-      expect(scanned.status).toBe(200);
-      await expect.poll(async () => (await observed()).some(([text]) => text === 'Playing: tok002'), { timeout: 20_000 }).toBe(true);
-      await expect.poll(() => page.locator('#video-text').textContent(), { timeout: 20_000 }).toBe('Idle');
-      const changes = await observed();
-      expect(Math.max(...changes.filter(([text]) => text === 'Playing: tok002').map(([, bar]) => bar))).toBeGreaterThan(0);
-      const texts = changes.map(([text]) => text).filter((t, i, all) => t !== all[i - 1]);
-      // The page may re-render 'Idle' from a late state update before the scan: start at the clip.
-      expect(texts.slice(texts.indexOf('Loading: tok002'))).toEqual(['Loading: tok002', 'Playing: tok002', 'Completed: tok002', 'Idle']);
-    } finally {
-      await server?.destroy();
-      server = undefined;
-      await player.close();
-      rmSync(mpvDir, { recursive: true, force: true });
-      rmSync(clips.dir, { recursive: true, force: true });
-    }
+    const { server } = await tv.start();
+    const page = await openStation(server.url, 'GM_TV');
+    // Recorded inside the page on every change, so a busy machine cannot make the test miss one.
+    await page.evaluate(`
+      window.__video = [];
+      const record = () => window.__video.push([document.getElementById('video-text').textContent, document.getElementById('video-progress').value]);
+      new MutationObserver(record).observe(document.getElementById('video-text'), { childList: true, characterData: true, subtree: true });
+      new MutationObserver(record).observe(document.getElementById('video-progress'), { attributes: true });
+      const bar = document.getElementById('video-progress');
+      const descriptor = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, 'value');
+      Object.defineProperty(bar, 'value', { get() { return descriptor.get.call(this); }, set(v) { descriptor.set.call(this, v); record(); } });
+    `);
+    const observed = () => page.evaluate<[string, number][]>('window.__video');
+    const scanned = await api(server.url, 'POST', '/api/scan', { body: { tokenId: 'tok002', deviceId: 'door' } });
+    expect(scanned.status).toBe(200);
+    await expect.poll(async () => (await observed()).some(([text]) => text === 'Playing: tok002'), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => page.locator('#video-text').textContent(), { timeout: 20_000 }).toBe('Idle');
+    const changes = await observed();
+    expect(Math.max(...changes.filter(([text]) => text === 'Playing: tok002').map(([, bar]) => bar))).toBeGreaterThan(0);
+    const texts = changes.map(([text]) => text).filter((t, i, all) => t !== all[i - 1]);
+    // The page may re-render 'Idle' from a late state update before the scan: start at the clip.
+    expect(texts.slice(texts.indexOf('Loading: tok002'))).toEqual(['Loading: tok002', 'Playing: tok002', 'Completed: tok002', 'Idle']);
   }, 60_000);
 
   it('offers NFC only where the browser has Web NFC, and submits the token a tag carries', async () => {
-    server = await startTestServer();
+    const server = await web.startServer();
     const plain = await openStation(server.url, 'GM_PLAIN');
     expect(await plain.getByRole('button', { name: 'Scan with NFC' }).isHidden()).toBe(true);
 
     // A stand-in for Android Chrome's NDEFReader: the tablet's NFC hardware is what is faked.
-    const context = await browser.newContext({ viewport: viewports.phone });
+    const context = await web.browser.newContext({ viewport: viewports.phone });
     await context.addInitScript(`
       window.NDEFReader = class extends EventTarget {
         scan() { window.__tag = (text) => {
@@ -139,7 +115,7 @@ describe('the GM station page', () => {
   });
 
   it('lets two tabs of one browser be two stations without fighting over one name', async () => {
-    server = await startTestServer();
+    const server = await web.startServer();
     const first = await openStation(server.url, 'GM_TAB_1');
     const second = await first.context().newPage();
     await second.goto(`${server.url}/gm`);

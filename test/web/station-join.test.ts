@@ -1,38 +1,27 @@
 import jsqr from 'jsqr';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, cspViolations, launchChromium, openAdmin, pixelsOf, viewports } from '../support/browser.js';
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, cspViolations, openAdmin, pixelsOf, useBrowser, viewports } from '../support/browser.js';
+import { ADMIN_PASSWORD } from '../support/harness.js';
 
 // jsqr is CommonJS with `exports.default`, so an ES default import is its exports object.
 const jsQR = jsqr.default;
 // Characters a person may put in STATION_TOKEN that a URL must escape.
 const STATION_TOKEN = 'Owls+Foxes & 42/7';
 
-let browser: Browser;
-let server: TestServer | undefined;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
-afterEach(async () => {
-  await server?.destroy();
-  server = undefined;
-});
+const web = useBrowser();
 
 async function decodeQr(page: Page): Promise<string | undefined> {
   const image = page.getByRole('img', { name: 'QR code to join as a GM station' });
   await expect.poll(() => image.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-  const { data, width, height } = await pixelsOf(browser, await image.screenshot());
+  const { data, width, height } = await pixelsOf(web.browser, await image.screenshot());
   return jsQR(data, width, height)?.data;
 }
 
 describe('joining as a GM station', () => {
   it('shows the admin the station token and a QR code that opens /gm with it', async () => {
-    server = await startTestServer({ stationToken: STATION_TOKEN });
-    const admin = await openAdmin(browser, server.url);
+    const server = await web.startServer({ stationToken: STATION_TOKEN });
+    const admin = await openAdmin(web.browser, server.url);
     const card = admin.getByRole('region', { name: 'GM stations' });
     await expect.poll(() => card.locator('code').textContent()).toBe(STATION_TOKEN);
     expect(await card.textContent()).toContain('Scan with a GM tablet to open the GM page with the token filled in.');
@@ -42,8 +31,8 @@ describe('joining as a GM station', () => {
   });
 
   it('warns the admin when any device may act as a GM station', async () => {
-    server = await startTestServer();
-    const admin = await openAdmin(browser, server.url);
+    const server = await web.startServer();
+    const admin = await openAdmin(web.browser, server.url);
     const warning = admin.getByRole('alert').filter({ hasText: 'GM stations are open' });
     await warning.waitFor();
     expect(await warning.textContent()).toBe(
@@ -53,8 +42,8 @@ describe('joining as a GM station', () => {
   });
 
   it('takes the token from the QR code link, hides it from the address bar and keeps it across restarts', async () => {
-    server = await startTestServer({ stationToken: STATION_TOKEN });
-    const context = await browser.newContext({ viewport: viewports.tablet });
+    const server = await web.startServer({ stationToken: STATION_TOKEN });
+    const context = await web.browser.newContext({ viewport: viewports.tablet });
     const page = await context.newPage();
     await page.goto(`${server.url}/gm#token=${encodeURIComponent(STATION_TOKEN)}`);
     expect(await page.getByLabel(/^Station token/).inputValue()).toBe(STATION_TOKEN);
@@ -84,8 +73,8 @@ describe('joining as a GM station', () => {
   });
 
   it('asks for the token when the orchestrator refuses the connection without it', async () => {
-    server = await startTestServer({ stationToken: STATION_TOKEN });
-    const page = await (await browser.newContext({ viewport: viewports.phone })).newPage();
+    const server = await web.startServer({ stationToken: STATION_TOKEN });
+    const page = await (await web.browser.newContext({ viewport: viewports.phone })).newPage();
     await page.goto(`${server.url}/gm`);
     await page.getByLabel('Station name').fill('GM_NO_TOKEN');
     await page.getByRole('button', { name: 'Connect' }).click();
@@ -106,8 +95,8 @@ describe('joining as a GM station', () => {
 
 describe('the Content-Security-Policy', () => {
   it('is met by /admin and /gm: no script or style they use is refused', async () => {
-    server = await startTestServer({ stationToken: STATION_TOKEN });
-    const adminContext = await browser.newContext({ viewport: viewports.tablet });
+    const server = await web.startServer({ stationToken: STATION_TOKEN });
+    const adminContext = await web.browser.newContext({ viewport: viewports.tablet });
     const admin = await adminContext.newPage();
     const refusedOnAdmin = await cspViolations(admin);
     const response = await admin.goto(`${server.url}/admin`);
@@ -117,7 +106,7 @@ describe('the Content-Security-Policy', () => {
     await admin.getByText('Online', { exact: true }).waitFor();
     expect(await decodeQr(admin)).toContain('/gm#token=');
 
-    const gmContext = await browser.newContext({ viewport: viewports.tablet });
+    const gmContext = await web.browser.newContext({ viewport: viewports.tablet });
     const first = await gmContext.newPage();
     const second = await gmContext.newPage();
     const refusedOnGm = await Promise.all([cspViolations(first), cspViolations(second)]);

@@ -1,32 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium, openStation, scan, viewports } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/harness.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, openStation, scan, useBrowser, viewports } from '../support/browser.js';
+import type { TestServer } from '../support/harness.js';
 
 const TAKEN_OVER = 'Taken over by another tab with this name';
 /** A page retries every 10 s on its own: a few of those, whatever the machine. */
 const BY_ITSELF_MS = 30_000;
 
-let browser: Browser;
-let server: TestServer | undefined;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser.close();
-});
-afterEach(async () => {
-  await server?.destroy();
-  server = undefined;
-});
+const web = useBrowser();
 
 const pill = (page: Page) => page.locator('#connection').textContent();
-const stored = () => server!.store.transactions(server!.orchestrator.show.session!.id).map((t) => [t.tokenId, t.scannerId]);
+const stored = (server: TestServer) => server.store.transactions(server.orchestrator.show.session!.id).map((t) => [t.tokenId, t.scannerId]);
 
 describe('one station name in two places', () => {
   it('lets a second tab of the same browser take the station, and the first take it back when asked', async () => {
-    server = await startTestServer();
-    const first = await openStation(browser, server.url, 'GM_BAR');
+    const server = await web.startServer();
+    const first = await openStation(web.browser, server.url, 'GM_BAR');
     const second = await first.context().newPage();
     await second.goto(`${server.url}/gm`);
     expect(await second.getByLabel('Station name').inputValue()).toBe('GM_BAR');
@@ -47,7 +36,7 @@ describe('one station name in two places', () => {
     expect(await second.getByRole('button', { name: 'Take back this station' }).isVisible()).toBe(true);
     expect(await first.getByRole('button', { name: 'Take back this station' }).isHidden()).toBe(true);
     await expect.poll(() => first.locator('#queued').isHidden()).toBe(true);
-    expect(stored()).toEqual([['tok001', 'GM_BAR']]);
+    expect(stored(server)).toEqual([['tok001', 'GM_BAR']]);
 
     // A reload of the tab that lost the station does not take it back unasked.
     await second.reload();
@@ -60,16 +49,16 @@ describe('one station name in two places', () => {
     await first.close();
     await second.getByText('Online', { exact: true }).waitFor({ timeout: BY_ITSELF_MS });
     await expect.poll(() => second.locator('#queued').isHidden()).toBe(true);
-    expect(stored()).toEqual([
+    expect(stored(server)).toEqual([
       ['tok001', 'GM_BAR'],
       ['tok002', 'GM_BAR'],
     ]);
   }, 60_000);
 
   it('keeps another tablet that picks a name in use waiting, without taking it, until the name is free', async () => {
-    server = await startTestServer();
-    const holder = await openStation(browser, server.url, 'GM_DOOR');
-    const other = await (await browser.newContext({ viewport: viewports.phone })).newPage();
+    const server = await web.startServer();
+    const holder = await openStation(web.browser, server.url, 'GM_DOOR');
+    const other = await (await web.browser.newContext({ viewport: viewports.phone })).newPage();
     await other.goto(`${server.url}/gm`);
     await other.getByLabel('Station name').fill('GM_DOOR');
     await other.getByRole('button', { name: 'Connect' }).click();
@@ -82,6 +71,6 @@ describe('one station name in two places', () => {
     await holder.close();
     await other.getByText('Online', { exact: true }).waitFor({ timeout: BY_ITSELF_MS });
     await expect.poll(() => other.locator('#queued').isHidden()).toBe(true);
-    expect(stored()).toEqual([['tok003', 'GM_DOOR']]);
+    expect(stored(server)).toEqual([['tok003', 'GM_DOOR']]);
   }, 60_000);
 });

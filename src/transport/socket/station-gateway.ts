@@ -21,6 +21,7 @@ import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
 import { FailedAttempts } from '../failed-attempts.js';
 import { envelope, rooms, type OrchestratorServer, type StationSocketData } from './broadcaster.js';
+import { clientPayloadOf } from './client-payload.js';
 import { StationClaims } from './station-claims.js';
 
 type StationSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, StationSocketData>;
@@ -173,7 +174,7 @@ export class StationGateway {
     try {
       if (!limiter.allow(event)) throw rateLimited();
       this.authorize(socket, event);
-      const data = parseOrThrow(clientEventSchemas[event], unwrap(event, args[0]), event);
+      const data = parseOrThrow(clientEventSchemas[event], clientPayloadOf(event, args[0]), event);
       const handler = this.handlers[event] as (socket: StationSocket, data: unknown) => unknown;
       const result = handler(socket, data);
       // A submission is answered once its group commit has made it durable.
@@ -316,15 +317,6 @@ function takeAck(args: unknown[]): ((response: AckResponse) => void) | undefined
   return last as (response: AckResponse) => void;
 }
 
-/** Client events may come bare or in the `{event, data}` envelope. */
-function unwrap(event: ClientEventName, payload: unknown): unknown {
-  if (payload === undefined || payload === null) return event === 'state:request' ? {} : payload;
-  if (typeof payload === 'object' && !Array.isArray(payload)) {
-    const record = payload as Record<string, unknown>;
-    if (record.event === event && Object.hasOwn(record, 'data')) return record.data ?? (event === 'state:request' ? {} : undefined);
-  }
-  return payload;
-}
 
 const RATE_LIMITED_EVENT_EVERY_MS = 1000;
 

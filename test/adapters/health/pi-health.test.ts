@@ -1,22 +1,9 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseMillidegrees, parseThrottled, PiHealth } from '../../src/adapters/health/pi-health.js';
-import { HealthSample } from '../../src/contract/index.js';
-import { tempDir } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { parseMillidegrees, parseThrottled, PiHealth } from '../../../src/adapters/health/pi-health.js';
+import { HealthSample } from '../../../src/contract/index.js';
+import { fakeHostPerTest } from '../../support/fake-host.js';
 
-let root: string;
-beforeEach(() => {
-  root = tempDir('health-root-');
-});
-afterEach(() => {
-  rmSync(root, { recursive: true, force: true });
-});
-
-function write(path: string, content: string): void {
-  mkdirSync(join(root, path, '..'), { recursive: true });
-  writeFileSync(join(root, path), content);
-}
+const host = fakeHostPerTest('health-root-');
 
 describe('parseThrottled (values recorded from Pis)', () => {
   it('reads a healthy Pi as all clear', () => {
@@ -60,9 +47,9 @@ describe('parseMillidegrees', () => {
 
 describe('PiHealth', () => {
   it('samples this machine with systeminformation and the Pi files from the host root', async () => {
-    write('sys/class/thermal/thermal_zone0/temp', '61250\n');
-    write('sys/devices/platform/soc/soc:firmware/get_throttled', '50005\n');
-    const sample = HealthSample.parse(await new PiHealth(root, root).sample());
+    host.write('sys/class/thermal/thermal_zone0/temp', '61250\n');
+    host.write('sys/devices/platform/soc/soc:firmware/get_throttled', '50005\n');
+    const sample = HealthSample.parse(await new PiHealth(host.root, host.root).sample());
     expect(sample.temperatureC).toBe(61.3);
     expect(sample.throttling).toMatchObject({ underVoltageNow: true, throttledSinceBoot: true });
     expect(sample.memory.totalBytes).toBeGreaterThan(0);
@@ -72,7 +59,7 @@ describe('PiHealth', () => {
   });
 
   it('leaves out what a machine does not have', async () => {
-    const sample = await new PiHealth(root, root).sample();
+    const sample = await new PiHealth(host.root, host.root).sample();
     expect(sample.temperatureC).toBeUndefined();
     expect(sample).not.toHaveProperty('temperatureC');
   });

@@ -1,10 +1,9 @@
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MpvCommandError, MpvJsonIpc, type MpvEvent } from '../../src/adapters/mpv/json-ipc.js';
+import { MpvCommandError, MpvJsonIpc, type MpvEvent } from '../../../src/adapters/mpv/json-ipc.js';
+import { tempDirPerTest } from '../../support/temp-dir.js';
 
 /** What our client writes: one JSON object per line. */
 interface Request {
@@ -119,14 +118,13 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-let dir: string;
+const tmp = tempDirPerTest('mpv-ipc-');
 let socketPath: string;
 let mpv: FakeMpv;
 let clients: MpvJsonIpc[];
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mpv-ipc-'));
-  socketPath = join(dir, 'mpv.sock');
+  socketPath = join(tmp.path, 'mpv.sock');
   mpv = await FakeMpv.listen(socketPath);
   clients = [];
 });
@@ -134,7 +132,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const client of clients) client.close();
   await mpv.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function open(timeoutMs?: number): Promise<MpvJsonIpc> {
@@ -363,6 +360,6 @@ describe('MpvJsonIpc: closing', () => {
   });
 
   it('fails to open when nothing listens on the socket', async () => {
-    await expect(MpvJsonIpc.open(join(dir, 'nobody.sock'))).rejects.toThrow();
+    await expect(MpvJsonIpc.open(join(tmp.path, 'nobody.sock'))).rejects.toThrow();
   });
 });

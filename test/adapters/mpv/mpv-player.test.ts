@@ -3,11 +3,11 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MpvPlayer } from '../../src/adapters/mpv/mpv-player.js';
-import { baseArgs, type MpvProcess } from '../../src/adapters/mpv/mpv-process.js';
-import { makeClips, type Clips } from '../support/clips.js';
-import { tempDir } from '../support/harness.js';
-import { HEADLESS_MPV_ARGS, headlessMpv, StatusLog } from '../support/mpv.js';
+import { assEscape, type MpvPlayer } from '../../../src/adapters/mpv/mpv-player.js';
+import { baseArgs, type MpvProcess } from '../../../src/adapters/mpv/mpv-process.js';
+import { makeClips, type Clips } from '../../support/clips.js';
+import { tempDir } from '../../support/temp-dir.js';
+import { HEADLESS_MPV_ARGS, headlessMpv, StatusLog } from '../../support/mpv.js';
 
 let clips: Clips;
 let dir: string;
@@ -30,12 +30,12 @@ async function startPlayer(idle: string | undefined = clips.idle): Promise<void>
   await log.waitFor((s) => s.status === 'idle');
 }
 
-afterEach(async () => {
-  await player.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe('MpvPlayer on real headless mpv', () => {
+  afterEach(async () => {
+    await player.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reports loading, playing with duration and progress, completed, then idle', async () => {
     await startPlayer();
     const from = log.statuses.length;
@@ -169,5 +169,11 @@ describe('MpvPlayer on real headless mpv', () => {
     expect(mpv.pid).not.toBe(orphan.pid);
     player.play({ tokenId: 'after-orphan', file: clips.short });
     await log.waitFor((s) => s.status === 'completed');
+  });
+});
+
+describe('assEscape', () => {
+  it('escapes ASS markup so that text cannot restyle the screen', () => {
+    expect(assEscape('a {\\b1} b\nc')).toBe('a \\{\\\\b1\\} b\\Nc');
   });
 });

@@ -3,9 +3,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { afterAll, describe, expect, it } from 'vitest';
-import { qrAssDrawing, qrModules } from '../../src/adapters/mpv/osd-qr.js';
-import { wifiJoinText } from '../../src/adapters/video/idle-text.js';
-import { tempDir } from '../support/harness.js';
+import { qrAssDrawing, qrModules } from '../../../src/adapters/mpv/osd-qr.js';
+import { wifiJoinText } from '../../../src/adapters/video/idle-text.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 // jsqr is CommonJS with an ES-style `default` in its types: the function is on both.
 const jsQR = jsQRModule.default;
@@ -47,11 +47,6 @@ function renderWithLibass(events: string[]): Uint8ClampedArray {
 }
 
 describe('the Wi-Fi QR code on the idle screen', () => {
-  it('writes the WIFI: text with the format\'s escapes', () => {
-    expect(wifiJoinText('ShowControl', 'secret123')).toBe('WIFI:T:WPA;S:ShowControl;P:secret123;;');
-    expect(wifiJoinText('Bar;Back\\Room', 'a:b,c"d;e')).toBe('WIFI:T:WPA;S:Bar\\;Back\\\\Room;P:a\\:b\\,c\\"d\\;e;;');
-  });
-
   it.each([
     ['a plain name', 'ShowControl', 'secret123'],
     ['escaped characters', 'Bar;Back\\Room "2"', 'p:a,s;s\\word'],

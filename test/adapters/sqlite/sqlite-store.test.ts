@@ -1,37 +1,10 @@
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrate, migrations } from '../../src/adapters/sqlite/migrations.js';
-import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
-import type { PlayerScan, Transaction } from '../../src/contract/index.js';
-import type { SessionRecord } from '../../src/ports/store.js';
+import { describe, expect, it } from 'vitest';
+import type { PlayerScan, Transaction } from '../../../src/contract/index.js';
+import type { SessionRecord } from '../../../src/ports/store.js';
+import { storeFolderPerTest } from '../../support/store-files.js';
 
-let dir: string;
-let dbFile: string;
-const open: { close(): void }[] = [];
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sqlite-store-test-'));
-  dbFile = join(dir, 'data', 'orchestrator.db');
-});
-afterEach(() => {
-  for (const handle of open.splice(0)) handle.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function openStore(file = dbFile): SqliteStore {
-  const store = new SqliteStore(file);
-  open.push(store);
-  return store;
-}
-
-function rawDb(file = dbFile): Database.Database {
-  const db = new Database(file);
-  open.push(db);
-  return db;
-}
+const folder = storeFolderPerTest('sqlite-store-test-', 'data/orchestrator.db');
+const openStore = (file?: string) => folder.open(file);
 
 function session(id: string, minute: number, status: SessionRecord['status'] = 'active'): SessionRecord {
   return { id, name: `Session ${id}`, startTime: new Date(Date.UTC(2025, 0, 1, 20, minute)).toISOString(), status };
@@ -54,44 +27,6 @@ function transaction(id: string, sessionId: string, overrides: Partial<Transacti
 function scan(sessionId: string | null, overrides: Partial<PlayerScan> = {}): PlayerScan {
   return { tokenId: 'tok002', deviceId: 'player-1', sessionId, timestamp: '2025-01-01T20:06:00.000Z', video: true, ...overrides };
 }
-
-describe('migrations', () => {
-  it('create the data folder and set user_version to the number of migrations', () => {
-    openStore().close();
-    expect(migrations.length).toBeGreaterThan(0);
-    expect(rawDb().pragma('user_version', { simple: true })).toBe(migrations.length);
-  });
-
-  it('run nothing on a database that is up to date', () => {
-    const store = openStore();
-    store.switchSession(undefined, session('s1', 0));
-    store.setSetting('k', 'v');
-    store.close();
-
-    const db = rawDb();
-    expect(migrate(db)).toBe(migrations.length);
-    expect(migrate(db)).toBe(migrations.length);
-    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
-    db.close();
-
-    const reopened = openStore();
-    expect(reopened.sessions().map((s) => s.id)).toEqual(['s1']);
-    expect(reopened.getSetting('k')).toBe('v');
-  });
-
-  it('refuse a database written by a newer build', () => {
-    const db = new Database(join(dir, 'newer.db'));
-    db.pragma(`user_version = ${migrations.length + 1}`);
-    db.close();
-    expect(() => openStore(join(dir, 'newer.db'))).toThrow(/newer than this build/);
-  });
-
-  it('work in memory', () => {
-    const store = openStore(':memory:');
-    store.switchSession(undefined, session('s1', 0));
-    expect(store.currentSession()?.id).toBe('s1');
-  });
-});
 
 describe('SqliteStore sessions', () => {
   it('has no current session when empty', () => {

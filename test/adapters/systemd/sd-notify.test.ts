@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SdNotify } from '../../src/adapters/systemd/sd-notify.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { SdNotify } from '../../../src/adapters/systemd/sd-notify.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 let clock: ManualClock;
 

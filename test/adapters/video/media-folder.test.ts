@@ -1,20 +1,19 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MediaFolder } from '../../src/adapters/video/media-folder.js';
-import { AppError } from '../../src/contract/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MediaFolder } from '../../../src/adapters/video/media-folder.js';
+import { AppError } from '../../../src/contract/index.js';
+import { tempDirPerTest } from '../../support/temp-dir.js';
 
-let dir: string;
+const tmp = tempDirPerTest('media-folder-test-');
 let mediaDir: string;
 /** The media folder with every symlink in the temp path resolved, as resolve() reports it. */
 let realMedia: string;
 let outside: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'media-folder-test-'));
-  mediaDir = join(dir, 'media');
-  outside = join(dir, 'outside');
+  mediaDir = join(tmp.path, 'media');
+  outside = join(tmp.path, 'outside');
   mkdirSync(join(mediaDir, 'sub', 'dir'), { recursive: true });
   mkdirSync(outside);
   writeFileSync(join(mediaDir, 'a.mp4'), 'a');
@@ -22,10 +21,6 @@ beforeEach(() => {
   writeFileSync(join(mediaDir, 'sub', 'dir', 'b.mp4'), 'b');
   writeFileSync(join(outside, 'secret.mp4'), 'secret');
   realMedia = realpathSync(mediaDir);
-});
-
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function refusal(folder: MediaFolder, name: string): AppError {
@@ -114,7 +109,7 @@ describe('MediaFolder.resolve: symlinks', () => {
   });
 
   it('works when the media folder itself is a symlink', () => {
-    const link = join(dir, 'media-link');
+    const link = join(tmp.path, 'media-link');
     symlinkSync(mediaDir, link);
     const folder = new MediaFolder(link);
 
@@ -126,5 +121,13 @@ describe('MediaFolder.resolve: symlinks', () => {
 
     symlinkSync(join(outside, 'secret.mp4'), join(mediaDir, 'leak.mp4'));
     expect(refusal(folder, 'leak.mp4').code).toBe('INVALID_DATA');
+  });
+
+  it('refuses a dangling symlink and a missing file under a folder symlinked out', () => {
+    symlinkSync(join(outside, 'later.mp4'), join(mediaDir, 'dangling.mp4'));
+    symlinkSync(outside, join(mediaDir, 'elsewhere'));
+    const folder = new MediaFolder(mediaDir);
+    expect(() => folder.resolve('dangling.mp4')).toThrow(/media folder/);
+    expect(() => folder.resolve('elsewhere/not-yet.mp4')).toThrow(/media folder/);
   });
 });

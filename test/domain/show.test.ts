@@ -1,11 +1,8 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ApplianceStatus } from '../../src/domain/appliance-status.js';
 import { UnknownTokenError } from '../../src/domain/errors.js';
-import { loadTokenCatalog } from '../../src/adapters/show-files.js';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
 import {
@@ -19,17 +16,16 @@ import {
 } from '../../src/contract/index.js';
 import { DeviceRegistry } from '../../src/domain/device-registry.js';
 import { Game } from '../../src/domain/game.js';
-import { defaultScoringRules } from '../../src/domain/scoring.js';
 import { Show } from '../../src/domain/show.js';
 import { VIDEO_BUSY_MESSAGE, VideoQueue, type BusyPolicy } from '../../src/domain/video-queue.js';
 import type { SessionChange, ShowNotifier } from '../../src/ports/notifier.js';
 import { FakeVideoPlayer } from '../support/fake-video-player.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { caught } from '../support/caught.js';
-import { StoreFiles } from '../support/store-files.js';
+import { fixtureCatalog } from '../support/fixtures.js';
+import { storeFolderPerTest } from '../support/store-files.js';
 
-const FIXTURE_TOKENS = fileURLToPath(new URL('../fixtures/tokens.json', import.meta.url));
-const catalog = loadTokenCatalog(FIXTURE_TOKENS, defaultScoringRules);
+const catalog = fixtureCatalog();
 const START = Date.UTC(2025, 0, 1, 20, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -41,7 +37,14 @@ class RecordingNotifier implements ShowNotifier {
   readonly connected: DeviceConnected[] = [];
   readonly disconnected: { deviceId: string; reason: DisconnectReason }[] = [];
   stateChanges = 0;
+  /**
+   * With `sendsAtOnce`, every state as it was when the show announced it: what the
+   * broadcaster's Coalescer sends on a quiet period.
+   */
+  readonly sent: GameState[] = [];
   private current: (() => GameState) | undefined;
+
+  constructor(private readonly sendsAtOnce = false) {}
 
   transactionRecorded(transaction: Transaction): void {
     this.transactions.push(transaction);
@@ -49,9 +52,11 @@ class RecordingNotifier implements ShowNotifier {
   stateChanged(current: () => GameState): void {
     this.stateChanges += 1;
     this.current = current;
+    if (this.sendsAtOnce) this.sent.push(current());
   }
   sessionChanged(sync: SyncFull, previousSessionId: string | undefined, change: SessionChange): void {
     this.sessionChanges.push({ sync, previousSessionId, change });
+    if (this.sendsAtOnce) this.sent.push(sync.state);
   }
   deviceConnected(device: DeviceConnected): void {
     this.connected.push(device);
@@ -69,27 +74,17 @@ class RecordingNotifier implements ShowNotifier {
   }
 }
 
-let dir: string;
+const folder = storeFolderPerTest('show-test-', 'show.db');
 let mediaDir: string;
-let dbFile: string;
-let stores: StoreFiles;
 let clock: ManualClock;
 let ids: number;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'show-video-test-'));
-  mediaDir = join(dir, 'media');
+  mediaDir = join(folder.dir, 'media');
   mkdirSync(mediaDir);
   writeFileSync(join(mediaDir, 'tok002.mp4'), 'clip');
-  dbFile = join(dir, 'show.db');
-  stores = new StoreFiles(dbFile);
   clock = new ManualClock(START);
   ids = 0;
-});
-
-afterEach(() => {
-  stores.closeAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 interface Rig {
@@ -100,8 +95,8 @@ interface Rig {
   queue: VideoQueue;
 }
 
-function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean } = {}): Rig {
-  const store = stores.open();
+function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean; sendsAtOnce?: boolean } = {}): Rig {
+  const store = folder.open();
   const newId = () => `id-${++ids}`;
   const player = new FakeVideoPlayer({ displayReady: options.displayReady ?? true });
   const queue = new VideoQueue({
@@ -112,7 +107,7 @@ function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean } = {})
     newId,
     busyPolicy: options.busyPolicy ?? 'reject',
   });
-  const notifier = new RecordingNotifier();
+  const notifier = new RecordingNotifier(options.sendsAtOnce);
   const show = new Show({
     appliance: new ApplianceStatus(clock),
     game: new Game({ store, catalog, clock, newId }),
@@ -315,7 +310,7 @@ describe('Show: reset and restart', () => {
     const first = boot({ busyPolicy: 'queue' });
     await first.show.playerScan('tok002', 'player-1');
     await first.show.playerScan('tok002', 'player-2');
-    stores.closeAll();
+    folder.closeAll();
 
     const second = boot({ busyPolicy: 'queue' });
     expect(second.player.plays).toEqual([{ tokenId: 'tok002', file: clip() }]);
@@ -380,5 +375,37 @@ describe('Show.controlVideo', () => {
     expect(error.message).toMatch(/tok001/);
     expect(player.plays).toEqual([]);
     expect(store.unfinishedVideoItems()).toEqual([]);
+  });
+});
+
+describe('Show: the state it sends about the video', () => {
+  it('clears currentVideo at once on a reset', async () => {
+    const { show } = boot({ sendsAtOnce: true });
+    await show.playerScan('tok002', 'p1');
+    show.reset('admin');
+    expect(show.state().currentVideo).toBeUndefined();
+  });
+
+  it('clears currentVideo at once on an admin stop', async () => {
+    const { show } = boot({ sendsAtOnce: true });
+    await show.playerScan('tok002', 'p1');
+    show.controlVideo({ action: 'stop' });
+    expect(show.state().currentVideo).toBeUndefined();
+  });
+
+  it('sends a state without the finished clip after `completed`', async () => {
+    const { show, player, notifier } = boot({ sendsAtOnce: true });
+    await show.playerScan('tok002', 'p1');
+    player.emit({ status: 'completed', tokenId: 'tok002' });
+    expect(show.state().currentVideo).toBeUndefined();
+    expect(notifier.sent.at(-1)?.currentVideo).toBeUndefined();
+  });
+
+  it('sends the expected end time once the clip plays', async () => {
+    const { show, player, notifier } = boot({ sendsAtOnce: true });
+    await show.playerScan('tok002', 'p1');
+    player.emit({ status: 'playing', tokenId: 'tok002', duration: 10, progress: 0 });
+    expect(show.state().currentVideo?.expectedEndTime).toBeDefined();
+    expect(notifier.sent.at(-1)?.currentVideo?.expectedEndTime).toBeDefined();
   });
 });
