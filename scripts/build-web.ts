@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -17,6 +17,14 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-copyFileSync(root('src/web/gm/index.html'), root('dist/web/gm.html'));
-copyFileSync(root('src/web/admin/index.html'), root('dist/web/admin.html'));
+// Each page is its body in the one layout (head, stylesheet, its script); markup both pages
+// show (the scores, the TV) comes from src/web/shared, included where a body says so.
+const layout = readFileSync(root('src/web/shared/layout.html'), 'utf8');
+const withIncludes = (html: string) =>
+  html.replace(/<!-- include: ([\w-]+) -->\n/g, (_line, name: string) => readFileSync(root(`src/web/shared/${name}.html`), 'utf8'));
+for (const [page, title] of [['gm', 'GM station'], ['admin', 'Show admin']] as const) {
+  const body = withIncludes(readFileSync(root(`src/web/${page}/body.html`), 'utf8'));
+  const html = layout.replace('{{title}}', title).replace('{{page}}', page).replace('{{body}}', () => body);
+  writeFileSync(root(`dist/web/${page}.html`), html);
+}
 copyFileSync(root('src/web/shared/style.css'), root('dist/web/assets/style.css'));

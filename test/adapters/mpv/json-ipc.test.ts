@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MpvCommandError, MpvJsonIpc, type MpvEvent } from '../../../src/adapters/mpv/json-ipc.js';
 import { tempDirPerTest } from '../../support/temp-dir.js';
@@ -20,15 +21,14 @@ class FakeMpv {
   /** Raw lines received, in case a test needs the exact wire text. */
   readonly lines: string[] = [];
   private client: Socket | undefined;
-  private buffer = '';
   private waiters: { count: number; resolve: () => void }[] = [];
   private connectionWaiters: ((socket: Socket) => void)[] = [];
 
   private constructor(private readonly server: Server) {
     server.on('connection', (socket) => {
       this.client = socket;
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk: string) => this.receive(chunk));
+      // The client's own line splitting is what is under test: the fake reads lines with readline.
+      createInterface({ input: socket }).on('line', (line) => this.receive(line));
       socket.on('error', () => undefined); // the client may go away abruptly in close tests
       for (const resolve of this.connectionWaiters.splice(0)) resolve(socket);
     });
@@ -73,16 +73,9 @@ class FakeMpv {
     }
   }
 
-  private receive(chunk: string): void {
-    this.buffer += chunk;
-    let newline = this.buffer.indexOf('\n');
-    while (newline >= 0) {
-      const line = this.buffer.slice(0, newline);
-      this.buffer = this.buffer.slice(newline + 1);
-      this.lines.push(line);
-      this.requests.push(JSON.parse(line) as Request);
-      newline = this.buffer.indexOf('\n');
-    }
+  private receive(line: string): void {
+    this.lines.push(line);
+    this.requests.push(JSON.parse(line) as Request);
     this.waiters = this.waiters.filter((waiter) => {
       if (this.requests.length < waiter.count) return true;
       waiter.resolve();
