@@ -51,6 +51,9 @@ export const ConfigSchema = z.object({
   MAX_VIDEO_QUEUE: integer(z.number().int().min(1).max(1000).default(10)).describe(
     'clips waiting for the TV (one per player scanner); more are refused (VIDEO_BUSY)',
   ),
+  GAME_MINUTES: integer(z.number().int().min(1).max(1440).optional()).describe(
+    "a new session's planned length, for the game clock's remaining time and overtime; unset: the clock counts up (staff can set it per session)",
+  ),
   IDENTIFY_TIMEOUT_MS: integer(z.number().int().min(1000).max(300_000).default(10_000)).describe(
     'a station connection that has not sent gm:identify this long after connecting is closed',
   ),

@@ -125,6 +125,7 @@ function settingsOf(config: Config, stationToken: string | undefined): AppSettin
     ...(config.MAX_CONNECTIONS === undefined ? {} : { maxConnections: config.MAX_CONNECTIONS }),
     stationToken,
     videoBusyPolicy: config.VIDEO_BUSY_POLICY,
+    ...(config.GAME_MINUTES === undefined ? {} : { gameMinutes: config.GAME_MINUTES }),
     idleText: (session, port) => {
       if (config.IDLE_TEXT === 'none') return undefined;
       return fillIdleText(config.IDLE_TEXT, { url: stationUrl(config.HOST, port), ssid: config.WIFI_SSID ?? '', session: session?.name ?? 'no session' });

@@ -70,7 +70,14 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
     const server = new StationServer({ settings, timing, limits, adminAuth: adapters.adminAuth, machine: adapters.machine, clock, logger: log });
     const show = new Show({
       appliance: new ApplianceStatus(clock),
-      game: new Game({ store: adapters.store, catalog: adapters.catalog, clock, newId: randomUUID, maxTeams: limits.maxTeams }),
+      game: new Game({
+        store: adapters.store,
+        catalog: adapters.catalog,
+        clock,
+        newId: randomUUID,
+        maxTeams: limits.maxTeams,
+        ...(settings.gameMinutes === undefined ? {} : { plannedMs: settings.gameMinutes * 60_000 }),
+      }),
       devices: new DeviceRegistry(clock, timing.reconnectWindowMs),
       video: adapters.video,
       videoQueue: new VideoQueue({

@@ -86,6 +86,8 @@ export interface AppSettings {
   /** The station token; undefined leaves the stations open. */
   stationToken: string | undefined;
   videoBusyPolicy: BusyPolicy;
+  /** A new session's planned length (GAME_MINUTES); undefined counts up only. */
+  gameMinutes?: number;
   /** The text on the TV's idle screen for a session. */
   idleText?: (session: Session | undefined, port: number) => string | undefined;
   /** The built web pages; undefined serves the API only. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
+  ClockCorrectionRequest,
   ExportQuery,
+  GameClock,
   GameState,
   LoginRequest,
   LoginResponse,
@@ -109,6 +111,11 @@ export const httpRoutes: readonly HttpRoute[] = [
   }),
   route('patch /api/session', 'Pause, resume or complete the current session', 'admin', ok(Session, 'The session.'), {
     body: { schema: UpdateSessionRequest, required: true },
+    errors: noSession,
+  }),
+  route('patch /api/session/clock', 'Correct the game clock', 'admin', ok(GameClock, 'The clock after the correction.'), {
+    description: "Sets the planned length and/or corrects the elapsed time; every correction is kept in the session's clock log.",
+    body: { schema: ClockCorrectionRequest, required: true },
     errors: noSession,
   }),
   route('get /api/sessions', 'Every session', 'admin', ok(z.array(Session), 'Every session, newest first, with counts.')),

@@ -32,6 +32,14 @@ export const NewSessionRequest = z
   .object({ name: z.string().trim().min(1).max(100).optional() })
   .meta({ id: 'NewSessionRequest', description: 'POST /api/session: completes the current session and starts a new one (the body may be left out).' });
 
+export const ClockCorrectionRequest = z
+  .object({
+    plannedMinutes: z.number().int().min(1).max(1440).nullable().optional().meta({ description: 'The planned length in minutes; null for none (count up only).' }),
+    adjustSeconds: z.number().int().min(-86_400).max(86_400).optional().meta({ description: 'Added to the elapsed time (negative: taken off; never below zero).' }),
+  })
+  .refine((body) => body.plannedMinutes !== undefined || body.adjustSeconds !== undefined, { message: 'give plannedMinutes, adjustSeconds or both' })
+  .meta({ id: 'ClockCorrectionRequest', description: 'A staff correction of the game clock (PATCH /api/session/clock), kept in the session\'s clock log.' });
+
 export const UpdateSessionRequest = z
   .object({ status: SessionStatus })
   .meta({ id: 'UpdateSessionRequest', description: 'PATCH /api/session: pause, resume or complete the current session.' });

@@ -170,6 +170,21 @@ export const VideoItem = z
   .meta({ id: 'VideoItem', description: "One request to play a token's clip, kept in the store until it has played." });
 export type VideoItem = z.infer<typeof VideoItem>;
 
+export const GameClock = z
+  .object({
+    status: z.enum(['running', 'paused', 'stopped']).meta({ description: 'Runs while the session is active, holds while it is paused, stops when it completes.' }),
+    elapsedMs: z.number().int().nonnegative().meta({ description: 'Game time as of `asOf`; while running, it grows with the wall clock from there.' }),
+    plannedMs: z.number().int().positive().nullable().meta({ description: 'The planned length; null counts up only.' }),
+    remainingMs: z.number().int().nonnegative().nullable().meta({ description: 'Until the planned length as of `asOf` (0 in overtime); null without one.' }),
+    overtime: z.boolean().meta({ description: 'Past the planned length as of `asOf`. Overtime never ends the game by itself.' }),
+    asOf: Timestamp.meta({ description: 'When the clock last changed (started, paused, resumed, stopped, corrected); the values above are as of then.' }),
+  })
+  .meta({
+    id: 'GameClock',
+    description: "The session's game clock. Clients extrapolate `elapsedMs` from `asOf` while it runs, so it needs no stream of updates.",
+  });
+export type GameClock = z.infer<typeof GameClock>;
+
 export const GameState = z
   .object({
     sessionId: z.string().nullable().meta({ description: 'The current session; null when there is none.' }),
@@ -179,6 +194,7 @@ export const GameState = z
     scores: z.array(TeamScore),
     recentTransactions: z.array(Transaction).meta({ description: "The session's latest transactions, newest last." }),
     systemStatus: SystemStatus,
+    clock: GameClock.optional().meta({ description: 'The game clock; absent when there is no session.' }),
   })
   .meta({ id: 'GameState', description: 'The whole game as a station shows it: scores, recent transactions, the TV, the system.' });
 export type GameState = z.infer<typeof GameState>;

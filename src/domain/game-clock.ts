@@ -1,3 +1,5 @@
+import type { GameClock } from '../contract/index.js';
+
 /**
  * The game clock of a session, as values: it runs while the session is active, holds while
  * paused, and stops when the session completes. Elapsed time is kept as "accumulated before
@@ -12,22 +14,15 @@ export interface GameClockState {
   /** The planned length; null counts up only. */
   plannedMs: number | null;
   stopped: boolean;
+  /** When it last changed: what the stations see is as of then, so it does not move on its own. */
+  changedAt: number;
 }
 
-export type ClockStatus = 'running' | 'paused' | 'stopped';
-
-export interface GameClockView {
-  status: ClockStatus;
-  elapsedMs: number;
-  plannedMs: number | null;
-  remainingMs: number | null;
-  overtime: boolean;
-  /** When `elapsedMs` was true (ISO 8601): clients extrapolate from it while running. */
-  asOf: string;
-}
+/** What the stations see of the clock: the contract's GameClock. */
+export type GameClockView = GameClock;
 
 export function startedClock(now: number, plannedMs: number | null): GameClockState {
-  return { runningSince: now, accumulatedMs: 0, plannedMs, stopped: false };
+  return { runningSince: now, accumulatedMs: 0, plannedMs, stopped: false, changedAt: now };
 }
 
 export function elapsedMs(clock: GameClockState, now: number): number {
@@ -37,30 +32,34 @@ export function elapsedMs(clock: GameClockState, now: number): number {
 
 export function pausedClock(clock: GameClockState, now: number): GameClockState {
   if (clock.runningSince === null) return clock;
-  return { ...clock, runningSince: null, accumulatedMs: elapsedMs(clock, now) };
+  return { ...clock, runningSince: null, accumulatedMs: elapsedMs(clock, now), changedAt: now };
 }
 
 export function resumedClock(clock: GameClockState, now: number): GameClockState {
   if (clock.stopped || clock.runningSince !== null) return clock;
-  return { ...clock, runningSince: now };
+  return { ...clock, runningSince: now, changedAt: now };
 }
 
 export function stoppedClock(clock: GameClockState, now: number): GameClockState {
-  return { ...pausedClock(clock, now), stopped: true };
+  return { ...pausedClock(clock, now), stopped: true, changedAt: now };
 }
 
 /** Corrects the elapsed time by `deltaMs` (never below zero). */
 export function adjustedClock(clock: GameClockState, now: number, deltaMs: number): GameClockState {
   const elapsed = elapsedMs(clock, now);
   const corrected = Math.max(0, elapsed + deltaMs);
-  return { ...clock, accumulatedMs: clock.accumulatedMs + (corrected - elapsed) };
+  return { ...clock, accumulatedMs: clock.accumulatedMs + (corrected - elapsed), changedAt: now };
 }
 
-export function plannedClock(clock: GameClockState, plannedMs: number | null): GameClockState {
-  return { ...clock, plannedMs };
+export function plannedClock(clock: GameClockState, now: number, plannedMs: number | null): GameClockState {
+  return { ...clock, plannedMs, changedAt: now };
 }
 
-export function clockView(clock: GameClockState, now: number): GameClockView {
+/**
+ * The clock as of `now`; by default as of its last change, so the stations' state stays the
+ * same until something happens and each client extrapolates a running clock from `asOf`.
+ */
+export function clockView(clock: GameClockState, now = clock.changedAt): GameClockView {
   const elapsed = elapsedMs(clock, now);
   const remaining = clock.plannedMs === null ? null : clock.plannedMs - elapsed;
   return {
@@ -71,4 +70,46 @@ export function clockView(clock: GameClockState, now: number): GameClockView {
     overtime: remaining !== null && remaining < 0,
     asOf: new Date(now).toISOString(),
   };
+}
+
+/**
+ * What happened to a session's clock, as the store keeps it (append-only): `start` (value: the
+ * planned length or null), `pause`, `resume`, `stop`, `plan` (value: the new planned length or
+ * null) and `adjust` (value: the correction), each with when and by whom.
+ */
+export interface ClockEvent {
+  sessionId: string;
+  at: string;
+  kind: 'start' | 'pause' | 'resume' | 'stop' | 'plan' | 'adjust';
+  value: number | null;
+  by: string;
+}
+
+/** The clock after one event at `at` (ms since the epoch). */
+export function applyClockEvent(clock: GameClockState, kind: ClockEvent['kind'], at: number, value: number | null): GameClockState {
+  switch (kind) {
+    case 'start':
+      return startedClock(at, value);
+    case 'pause':
+      return pausedClock(clock, at);
+    case 'resume':
+      return resumedClock(clock, at);
+    case 'stop':
+      return stoppedClock(clock, at);
+    case 'plan':
+      return plannedClock(clock, at, value);
+    case 'adjust':
+      return adjustedClock(clock, at, value ?? 0);
+  }
+}
+
+/** The clock the events describe; undefined when they hold no start. */
+export function clockFromEvents(events: readonly ClockEvent[]): GameClockState | undefined {
+  let clock: GameClockState | undefined;
+  for (const event of events) {
+    const at = Date.parse(event.at);
+    if (event.kind === 'start') clock = startedClock(at, event.value);
+    else if (clock) clock = applyClockEvent(clock, event.kind, at, event.value);
+  }
+  return clock;
 }

@@ -10,6 +10,16 @@ import {
 } from '../contract/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { GameStore, SessionRecord } from '../ports/store.js';
+import {
+  applyClockEvent,
+  clockFromEvents,
+  clockView,
+  pausedClock,
+  startedClock,
+  type ClockEvent,
+  type GameClockState,
+  type GameClockView,
+} from './game-clock.js';
 import { ScoreBoard } from './score-board.js';
 import { UnknownTokenError } from './errors.js';
 import { TokenCatalog } from './token-catalog.js';
@@ -26,10 +36,18 @@ export interface GameDeps {
   newId: () => string;
   /** Teams in one session; a submission naming a new team beyond it is refused (TEAM_LIMIT). */
   maxTeams?: number;
+  /** A new session's planned length (GAME_MINUTES); undefined counts up only. */
+  plannedMs?: number;
+}
+
+/** A staff correction of the game clock: a new planned length (null: none) and/or seconds added (negative: taken off). */
+export interface ClockCorrection {
+  plannedMinutes?: number | null | undefined;
+  adjustSeconds?: number | undefined;
 }
 
 /** The game's part of GameState: the session, its scores and latest transactions. */
-export type GameProgress = Pick<GameState, 'sessionId' | 'lastUpdate' | 'scores' | 'recentTransactions'>;
+export type GameProgress = Pick<GameState, 'sessionId' | 'lastUpdate' | 'scores' | 'recentTransactions' | 'clock'>;
 
 /** A GM's submission as the game judges it: the scanner is the identified station. */
 export type Submission = TransactionSubmit & { scannerId: string };
@@ -52,6 +70,8 @@ export interface SubmitOutcome {
  */
 export class Game {
   private current: SessionRecord | undefined;
+  /** The current session's clock. */
+  private clock: GameClockState | undefined;
   private board: ScoreBoard;
   /** token key → the accepted transaction that claimed it in this session. */
   private claimed = new Map<string, Transaction>();
@@ -99,8 +119,14 @@ export class Game {
       startTime: now,
       status: 'active',
     };
-    this.deps.store.switchSession(ended, started);
+    const at = this.deps.clock.now();
+    const plannedMs = this.deps.plannedMs ?? null;
+    this.deps.store.switchSession(ended, started, [
+      ...(ended ? [this.clockEvent(ended.id, 'stop', at)] : []),
+      { ...this.clockEvent(started.id, 'start', at), value: plannedMs },
+    ]);
     this.load(started, []);
+    this.clock = startedClock(at, plannedMs);
     return this.sessionView(started);
   }
 
@@ -111,7 +137,10 @@ export class Game {
     if (status === session.status) return this.sessionView(session);
     const updated: SessionRecord =
       status === 'completed' ? { ...session, status, endTime: this.nowIso() } : { ...session, status };
-    this.deps.store.updateSession(updated);
+    const at = this.deps.clock.now();
+    const kind = status === 'completed' ? 'stop' : status === 'paused' ? 'pause' : 'resume';
+    this.deps.store.updateSession(updated, [this.clockEvent(session.id, kind, at)]);
+    if (this.clock) this.clock = applyClockEvent(this.clock, kind, at, null);
     this.touch();
     if (status === 'completed') {
       this.load(undefined, []);
@@ -228,7 +257,27 @@ export class Game {
       lastUpdate: this.lastUpdate,
       scores: this.board.scores(),
       recentTransactions: this.recent.slice(-RECENT_IN_STATE),
+      ...(this.clock && this.current ? { clock: clockView(this.clock) } : {}),
     };
+  }
+
+  /** Staff correct the clock: its planned length and/or its elapsed time; kept like every change. */
+  correctClock(correction: ClockCorrection, by: string): GameClockView {
+    const session = this.requireSession();
+    let clock = this.clock ?? startedClock(Date.parse(session.startTime), this.deps.plannedMs ?? null);
+    const at = this.deps.clock.now();
+    const events: ClockEvent[] = [];
+    if (correction.plannedMinutes !== undefined) {
+      events.push({ ...this.clockEvent(session.id, 'plan', at, by), value: correction.plannedMinutes === null ? null : correction.plannedMinutes * 60_000 });
+    }
+    if (correction.adjustSeconds !== undefined) {
+      events.push({ ...this.clockEvent(session.id, 'adjust', at, by), value: correction.adjustSeconds * 1000 });
+    }
+    this.deps.store.appendClockEvents(events);
+    for (const event of events) clock = applyClockEvent(clock, event.kind, at, event.value);
+    this.clock = clock;
+    this.touch();
+    return clockView(clock);
   }
 
   /** The last transactions of the current session, oldest first. */
@@ -248,11 +297,28 @@ export class Game {
     this.submissions = new Map();
     this.recent = [];
     this.counts = { transactions: 0, accepted: 0, playerScans: 0 };
+    this.clock = undefined;
     if (session) {
       for (const transaction of log ?? this.deps.store.transactions(session.id)) this.remember(transaction);
-      if (!log) this.counts.playerScans = this.deps.store.playerScans(session.id).length;
+      if (!log) {
+        this.counts.playerScans = this.deps.store.playerScans(session.id).length;
+        this.clock = this.storedClock(session);
+      }
     }
     this.touch();
+  }
+
+  /**
+   * The clock as its events left it. A session from before the clock was kept has none: it is
+   * taken to have run since its start (held, if it is paused now).
+   */
+  private storedClock(session: SessionRecord): GameClockState {
+    const clock = clockFromEvents(this.deps.store.clockEvents(session.id)) ?? startedClock(Date.parse(session.startTime), this.deps.plannedMs ?? null);
+    return session.status === 'paused' ? pausedClock(clock, this.deps.clock.now()) : clock;
+  }
+
+  private clockEvent(sessionId: string, kind: ClockEvent['kind'], at: number, by = 'session'): ClockEvent {
+    return { sessionId, at: new Date(at).toISOString(), kind, value: null, by };
   }
 
   private remember(transaction: Transaction): void {

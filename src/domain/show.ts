@@ -8,7 +8,7 @@ import type {
   Transaction,
   VideoStatus,
 } from '../contract/index.js';
-import { AppError, type HealthSample, type ResetSource, type SessionExport, type StatusResponse, type VideoControl, type VideoOverview } from '../contract/index.js';
+import { AppError, type GameClock, type HealthSample, type ResetSource, type SessionExport, type StatusResponse, type VideoControl, type VideoOverview } from '../contract/index.js';
 export type { ResetSource } from '../contract/index.js';
 import type { GameReset } from '../ports/game-reset.js';
 import type { ShowNotifier } from '../ports/notifier.js';
@@ -17,7 +17,7 @@ import type { StationSessions } from '../ports/station-sessions.js';
 import type { VideoPlayer } from '../ports/video-player.js';
 import type { ApplianceStatus } from './appliance-status.js';
 import { DeviceRegistry, type DeviceInfo } from './device-registry.js';
-import type { Game, Submission, SubmitOutcome } from './game.js';
+import type { ClockCorrection, Game, Submission, SubmitOutcome } from './game.js';
 import type { VideoQueue } from './video-queue.js';
 import { UnknownTokenError } from './errors.js';
 
@@ -179,6 +179,14 @@ export class Show implements StationSessions, ShowOperations, GameReset {
     this.notifier.sessionChanged(this.syncPayload(), previous, 'status');
     this.notifier.stateChanged(this.currentState);
     return session;
+  }
+
+  /** Staff correct the game clock (its planned length, its elapsed time). */
+  correctClock(correction: ClockCorrection, by: string): GameClock {
+    this.commitSubmissions();
+    const clock = this.game.correctClock(correction, by);
+    this.notifier.stateChanged(this.currentState);
+    return clock;
   }
 
   /** Ends the game and starts a fresh one: the one reset the admin route and the button share. */

@@ -1,4 +1,5 @@
 import type {
+  GameClock,
   GameState,
   PlayerScan,
   ResetSource,
@@ -27,4 +28,5 @@ export interface ShowOperations {
   videoOverview(): VideoOverview;
   controlVideo(command: VideoControl): VideoOverview;
   reset(source: ResetSource): Session;
+  correctClock(correction: { plannedMinutes?: number | null | undefined; adjustSeconds?: number | undefined }, by: string): GameClock;
 }

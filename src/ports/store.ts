@@ -1,4 +1,5 @@
 import type { PlayerScan, Session, Transaction, VideoItem } from '../contract/index.js';
+import type { ClockEvent } from '../domain/game-clock.js';
 
 /** A session as stored; the counts of `Session` are derived from the logs. */
 export type SessionRecord = Omit<Session, 'transactionCount' | 'acceptedCount' | 'playerScanCount'>;
@@ -15,9 +16,13 @@ export interface LogBatch {
 export interface GameStore {
   /** The newest session that is not completed, if any. */
   currentSession(): SessionRecord | undefined;
-  /** Completes `ended` (when given) and inserts `started`, atomically. */
-  switchSession(ended: SessionRecord | undefined, started: SessionRecord): void;
-  updateSession(session: SessionRecord): void;
+  /** Completes `ended` (when given) and inserts `started`, with their clock events, atomically. */
+  switchSession(ended: SessionRecord | undefined, started: SessionRecord, clockEvents?: readonly ClockEvent[]): void;
+  /** Updates a session (its status), with the clock events that go with it, atomically. */
+  updateSession(session: SessionRecord, clockEvents?: readonly ClockEvent[]): void;
+  appendClockEvents(events: readonly ClockEvent[]): void;
+  /** A session's clock events in the order they happened. */
+  clockEvents(sessionId: string): ClockEvent[];
   /**
    * Appends the transactions and player scans of one group commit in one store transaction:
    * all are durable when it returns, or none is written.

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   adjustedClock,
+  clockFromEvents,
   clockView,
+  type ClockEvent,
   pausedClock,
   plannedClock,
   resumedClock,
@@ -56,12 +58,48 @@ describe('the game clock', () => {
     clock = pausedClock(clock, T0 + 20 * min);
     clock = adjustedClock(clock, T0 + 25 * min, -60 * min);
     expect(clockView(clock, T0 + 30 * min).elapsedMs).toBe(0);
-    clock = plannedClock(clock, 30 * min);
+    clock = plannedClock(clock, T0 + 30 * min, 30 * min);
     expect(clockView(clock, T0 + 30 * min)).toMatchObject({ plannedMs: 30 * min, remainingMs: 30 * min });
+  });
+
+  it('is seen as of its last change, so the state does not move on its own', () => {
+    let clock = startedClock(T0, 60 * min);
+    expect(clockView(clock)).toMatchObject({ status: 'running', elapsedMs: 0, asOf: new Date(T0).toISOString() });
+    clock = pausedClock(clock, T0 + 7 * min);
+    expect(clockView(clock)).toMatchObject({ status: 'paused', elapsedMs: 7 * min, remainingMs: 53 * min, asOf: new Date(T0 + 7 * min).toISOString() });
   });
 
   it('continues after a restart from its stored state: the time the process was down counts', () => {
     const stored = JSON.parse(JSON.stringify(startedClock(T0, null))) as ReturnType<typeof startedClock>;
     expect(clockView(stored, T0 + 3 * min).elapsedMs).toBe(3 * min);
+  });
+});
+
+describe('the clock from its stored events', () => {
+  const at = (minutes: number) => new Date(T0 + minutes * min).toISOString();
+  const event = (minutes: number, kind: ClockEvent['kind'], value: number | null = null): ClockEvent => ({ sessionId: 's1', at: at(minutes), kind, value, by: 'session' });
+
+  it('replays start, pause, resume, corrections and stop in order', () => {
+    const clock = clockFromEvents([
+      event(0, 'start', 60 * min),
+      event(10, 'pause'),
+      event(25, 'resume'),
+      event(30, 'adjust', -2 * min),
+      event(31, 'plan', 45 * min),
+      event(40, 'stop'),
+    ]);
+    expect(clockView(clock!)).toEqual({
+      status: 'stopped',
+      elapsedMs: 23 * min,
+      plannedMs: 45 * min,
+      remainingMs: 22 * min,
+      overtime: false,
+      asOf: at(40),
+    });
+  });
+
+  it('knows no clock without a start', () => {
+    expect(clockFromEvents([])).toBeUndefined();
+    expect(clockFromEvents([event(1, 'pause')])).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ClockEvent } from '../../src/domain/game-clock.js';
 import { UnknownTokenError } from '../../src/domain/errors.js';
 import type { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
 import { AppError, type PlayerScan, type Session, type Transaction } from '../../src/contract/index.js';
@@ -21,13 +22,20 @@ class FailingStore implements GameStore {
   currentSession(): SessionRecord | undefined {
     return this.inner.currentSession();
   }
-  switchSession(ended: SessionRecord | undefined, started: SessionRecord): void {
+  switchSession(ended: SessionRecord | undefined, started: SessionRecord, clockEvents?: readonly ClockEvent[]): void {
     this.guard();
-    this.inner.switchSession(ended, started);
+    this.inner.switchSession(ended, started, clockEvents);
   }
-  updateSession(session: SessionRecord): void {
+  updateSession(session: SessionRecord, clockEvents?: readonly ClockEvent[]): void {
     this.guard();
-    this.inner.updateSession(session);
+    this.inner.updateSession(session, clockEvents);
+  }
+  appendClockEvents(events: readonly ClockEvent[]): void {
+    this.guard();
+    this.inner.appendClockEvents(events);
+  }
+  clockEvents(sessionId: string): ClockEvent[] {
+    return this.inner.clockEvents(sessionId);
   }
   appendLog(batch: LogBatch): void {
     this.guard();

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientPayloadOf } from '../../src/transport/socket/client-payload.js';
 import { clientEventNames, clientEventSchemas, type AckResponse, type ClientEventName } from '../../src/contract/index.js';
-import { ExportQuery, LoginRequest, NewSessionRequest, PlayerHeartbeatRequest, PlayerScanRequest, UpdateSessionRequest, VideoControl } from '../../src/contract/http.js';
+import { ClockCorrectionRequest, ExportQuery, LoginRequest, NewSessionRequest, PlayerHeartbeatRequest, PlayerScanRequest, UpdateSessionRequest, VideoControl } from '../../src/contract/http.js';
 import { MAX_MESSAGE_BYTES } from '../../src/app/settings.js';
 import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -249,6 +249,7 @@ const routes: Route[] = [
   { method: 'POST', path: '/api/admin/login', admin: false, schema: LoginRequest, valid: { password: 'a-wrong-password' } },
   { method: 'POST', path: '/api/session', admin: true, schema: NewSessionRequest, valid: { name: 'Fuzz night' } },
   { method: 'PATCH', path: '/api/session', admin: true, schema: UpdateSessionRequest, valid: { status: 'paused' } },
+  { method: 'PATCH', path: '/api/session/clock', admin: true, schema: ClockCorrectionRequest, valid: { plannedMinutes: 90, adjustSeconds: -60 } },
   { method: 'POST', path: '/api/scan', admin: false, schema: PlayerScanRequest, valid: { tokenId: 'tok003', deviceId: 'fuzz-player' } },
   { method: 'POST', path: '/api/heartbeat', admin: false, schema: PlayerHeartbeatRequest, valid: { deviceId: 'fuzz-player' } },
   { method: 'POST', path: '/api/video', admin: true, schema: VideoControl, valid: { action: 'play', tokenId: 'tok002' } },

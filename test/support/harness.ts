@@ -50,6 +50,8 @@ export interface TestServerOptions {
   video?: VideoPlayer;
   mediaDir?: string;
   videoBusyPolicy?: BusyPolicy;
+  /** GAME_MINUTES: a new session's planned length. */
+  gameMinutes?: number;
   health?: HealthSource;
   /** Puts something between the orchestrator and its real store (a disk that fails on demand). */
   wrapStore?: (store: SqliteStore) => GameStore & VideoQueueStore;
@@ -112,6 +114,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
       stationToken: options.stationToken,
       videoBusyPolicy: options.videoBusyPolicy ?? 'reject',
+      ...(options.gameMinutes === undefined ? {} : { gameMinutes: options.gameMinutes }),
       webDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
       ...(options.timing ? { timing: options.timing } : {}),
       ...(options.limits ? { limits: options.limits } : {}),

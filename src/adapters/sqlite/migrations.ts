@@ -55,6 +55,17 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX video_items_unfinished ON video_items(status, seq);
   `,
+  `
+  CREATE TABLE clock_events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id  TEXT NOT NULL REFERENCES sessions(id),
+    at          TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('start', 'pause', 'resume', 'stop', 'plan', 'adjust')),
+    value       INTEGER,
+    by          TEXT NOT NULL
+  );
+  CREATE INDEX clock_events_by_session ON clock_events(session_id, seq);
+  `,
 ];
 
 export function migrate(db: Database): number {

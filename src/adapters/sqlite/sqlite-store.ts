@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PlayerScan, Session, Transaction, VideoItem } from '../../contract/index.js';
+import type { ClockEvent } from '../../domain/game-clock.js';
 import type { GameStore, LogBatch, SessionRecord, SettingsStore, VideoQueueStore } from '../../ports/store.js';
 import { migrate } from './migrations.js';
 
@@ -134,6 +135,12 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
       unfinishedVideoItems: db.prepare<[], VideoItemRow>(
         `SELECT ${VIDEO_ITEM_COLUMNS} FROM video_items WHERE status IN ('queued', 'playing') ORDER BY seq`,
       ),
+      insertClockEvent: db.prepare(
+        `INSERT INTO clock_events (session_id, at, kind, value, by) VALUES (@sessionId, @at, @kind, @value, @by)`,
+      ),
+      clockEvents: db.prepare<[string], ClockEvent>(
+        `SELECT session_id AS sessionId, at, kind, value, by FROM clock_events WHERE session_id = ? ORDER BY seq`,
+      ),
       getSetting: db.prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`),
       setSetting: db.prepare(
         `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
@@ -146,15 +153,31 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
     return row && sessionRecord(row);
   }
 
-  switchSession(ended: SessionRecord | undefined, started: SessionRecord): void {
+  switchSession(ended: SessionRecord | undefined, started: SessionRecord, clockEvents: readonly ClockEvent[] = []): void {
     this.db.transaction(() => {
       if (ended) this.statements.updateSession.run(sessionParams(ended));
       this.statements.insertSession.run(sessionParams(started));
+      this.insertClockEvents(clockEvents);
     })();
   }
 
-  updateSession(session: SessionRecord): void {
-    this.statements.updateSession.run(sessionParams(session));
+  updateSession(session: SessionRecord, clockEvents: readonly ClockEvent[] = []): void {
+    this.db.transaction(() => {
+      this.statements.updateSession.run(sessionParams(session));
+      this.insertClockEvents(clockEvents);
+    })();
+  }
+
+  appendClockEvents(events: readonly ClockEvent[]): void {
+    this.db.transaction(() => this.insertClockEvents(events))();
+  }
+
+  clockEvents(sessionId: string): ClockEvent[] {
+    return this.statements.clockEvents.all(sessionId);
+  }
+
+  private insertClockEvents(events: readonly ClockEvent[]): void {
+    for (const event of events) this.statements.insertClockEvent.run(event);
   }
 
   appendTransaction(transaction: Transaction): void {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
   AppError,
+  ClockCorrectionRequest,
   ExportQuery,
   LoginRequest,
   NewSessionRequest,
@@ -193,6 +194,13 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.patch('/api/session', requireAdmin, (req, res) => {
     const { status } = parseOrThrow(UpdateSessionRequest, req.body, 'session update');
     res.json(show.setSessionStatus(status));
+  });
+
+  app.patch('/api/session/clock', requireAdmin, (req, res) => {
+    const correction = parseOrThrow(ClockCorrectionRequest, req.body, 'clock correction');
+    const clock = show.correctClock(correction, 'admin');
+    log.info({ correction }, 'game clock corrected by admin');
+    res.json(clock);
   });
 
   app.get('/api/sessions', requireAdmin, (_req, res) => {
