@@ -61,7 +61,11 @@ type Viewport = { width: number; height: number };
 
 /** Opens /gm in a fresh browser profile and connects as station `name`. */
 export async function openStation(browser: Browser, url: string, name: string, viewport: Viewport = viewports.tablet): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  return connectStation(await (await browser.newContext({ viewport })).newPage(), url, name);
+}
+
+/** Loads /gm in `page` (one a test has prepared, say to watch it) and connects as station `name`. */
+export async function connectStation(page: Page, url: string, name: string): Promise<Page> {
   await page.goto(`${url}/gm`);
   await page.getByLabel('Station name').fill(name);
   await page.getByRole('button', { name: 'Connect' }).click();
@@ -71,12 +75,22 @@ export async function openStation(browser: Browser, url: string, name: string, v
 
 /** Opens /admin in a fresh browser profile and logs in. */
 export async function openAdmin(browser: Browser, url: string, viewport: Viewport = viewports.tablet): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  return logInAdmin(await (await browser.newContext({ viewport })).newPage(), url);
+}
+
+/** Loads /admin in `page` and logs in. */
+export async function logInAdmin(page: Page, url: string): Promise<Page> {
   await page.goto(`${url}/admin`);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByText('Online', { exact: true }).waitFor();
   return page;
+}
+
+/** A fresh browser profile's page whose Content-Security-Policy refusals are collected from its first load. */
+export async function watchedPage(browser: Browser, viewport: Viewport = viewports.tablet): Promise<{ page: Page; refused: string[] }> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  return { page, refused: await cspViolations(page) };
 }
 
 /**

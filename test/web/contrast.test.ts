@@ -28,6 +28,7 @@ describe('colours readable in a dark venue', () => {
     ['accepted results', 'ok', 'card'],
     ['duplicate results', 'warn', 'card'],
     ['rejected results and errors', 'bad', 'card'],
+    ['the game clock in overtime', 'overtime', 'card'],
     ['text on the page', 'text', 'bg'],
   ])('%s meet WCAG AA (4.5:1)', (_what, fg, bg) => {
     expect(contrast(colour(fg), colour(bg))).toBeGreaterThanOrEqual(4.5);

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
   ErrorPayload,
+  GameClock,
   GameState,
   LoginResponse,
   ServerToClientEvents,
@@ -13,6 +14,7 @@ import type {
   VideoOverview,
 } from '../../contract/index.js';
 import { DeviceList } from '../shared/device-list.js';
+import { GameClockDisplay } from '../shared/game-clock.js';
 import { byId, renderRecent, renderScores, renderVideo } from '../shared/render.js';
 import { showStationAccess } from './station-access.js';
 
@@ -108,10 +110,28 @@ function healthLines(): string[] {
   ];
 }
 
-function applyState(state: GameState): void {
+const clockDisplay = new GameClockDisplay();
+let clock: GameClock | undefined;
+/** The planned length last shown in the field, so an update does not overwrite what is being typed. */
+let plannedShown: number | null | undefined;
+
+function showClock(next: GameClock | undefined, sentAt?: string): void {
+  clock = next;
+  clockDisplay.show(next, sentAt);
+  for (const id of ['set-length', 'clock-minus', 'clock-plus']) byId<HTMLButtonElement>(id).disabled = next === undefined;
+  const planned = next?.plannedMs ?? null;
+  const field = byId<HTMLInputElement>('planned-minutes');
+  if (planned !== plannedShown && document.activeElement !== field) {
+    field.value = planned === null ? '' : String(Math.round(planned / 60_000));
+    plannedShown = planned;
+  }
+}
+
+function applyState(state: GameState, sentAt?: string): void {
   renderScores(state.scores);
   renderVideo(state.video);
   renderSystem(state);
+  showClock(state.clock, sentAt);
 }
 
 function renderTransactions(): void {
@@ -190,14 +210,14 @@ function connect(): void {
   next.on('sync:full', (e) => {
     session = e.data.session;
     renderSession();
-    applyState(e.data.state);
+    applyState(e.data.state, e.timestamp);
     transactions = e.data.transactions;
     renderTransactions();
     devices.replace(e.data.devices);
     act(refreshHistory);
     act(refreshVideo);
   });
-  next.on('state:update', (e) => applyState(e.data));
+  next.on('state:update', (e) => applyState(e.data, e.timestamp));
   next.on('transaction:new', (e) => {
     if (session?.id === e.data.sessionId) {
       const accepted = e.data.status === 'accepted' ? 1 : 0;
@@ -240,6 +260,7 @@ function logOut(reason = ''): void {
   sessionStorage.removeItem(TOKEN_KEY);
   socket?.close();
   socket = undefined;
+  showClock(undefined);
   for (const id of SECTIONS) byId(id).hidden = true;
   byId('login').hidden = false;
   byId('logout').hidden = true;
@@ -281,6 +302,48 @@ byId<HTMLFormElement>('new-session-form').addEventListener('submit', (event) => 
     say(`Started ${session.name}`);
   });
 });
+
+/** Sends a clock correction; the answer shows at once, even before the stations' update comes in. */
+async function correctClock(correction: { plannedMinutes?: number | null; adjustSeconds?: number }): Promise<GameClock> {
+  const corrected = await api<GameClock>('PATCH', '/api/session/clock', correction);
+  if (!clock || Date.parse(corrected.asOf) >= Date.parse(clock.asOf)) showClock(corrected);
+  return corrected;
+}
+
+byId<HTMLFormElement>('clock-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const field = byId<HTMLInputElement>('planned-minutes');
+  // The field's own limits (min, max, whole minutes) say it before the server would.
+  if (!field.validity.valid) {
+    say(`Planned length: whole minutes from ${field.min} to ${field.max}, or empty for none`);
+    return;
+  }
+  const text = field.value.trim();
+  const plannedMinutes = text === '' ? null : Number(text);
+  act(async () => {
+    await correctClock({ plannedMinutes });
+    say(plannedMinutes === null ? 'No planned length: the clock counts up' : `Planned length set to ${plannedMinutes} min`);
+  });
+});
+
+/**
+ * The buttons move the time the clock shows by a minute, the way its digits go: with a planned
+ * length that is the time left, so a minute more of it is a minute less of elapsed time;
+ * without one, the elapsed time. Elapsed time never goes below zero (the server's rule), so the
+ * time left cannot go past the planned length: that takes a longer planned length.
+ */
+function nudge(minutes: 1 | -1): void {
+  const countingDown = clock !== undefined && clock.plannedMs !== null;
+  const adjustSeconds = (countingDown ? -60 : 60) * minutes;
+  act(async () => {
+    const corrected = await correctClock({ adjustSeconds });
+    if (adjustSeconds < 0 && corrected.elapsedMs === 0) {
+      say(countingDown ? 'The full planned length is left: set a longer one to give more time' : 'The clock is back at the start');
+    } else say(minutes > 0 ? 'Added a minute to the clock' : 'Took a minute off the clock');
+  });
+}
+byId('clock-minus').addEventListener('click', () => nudge(-1));
+byId('clock-plus').addEventListener('click', () => nudge(1));
 
 const dialog = byId<HTMLDialogElement>('reset-dialog');
 byId('reset').addEventListener('click', () => dialog.showModal());

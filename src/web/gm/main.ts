@@ -4,6 +4,7 @@ import { OfflineQueue } from './offline-queue.js';
 import { StationLink, type LinkState, type StationSocket } from './station-link.js';
 import { StationMemory } from './station-memory.js';
 import { DeviceList } from '../shared/device-list.js';
+import { GameClockDisplay } from '../shared/game-clock.js';
 import { byId, renderRecent, renderScores, renderTeams, renderVideo } from '../shared/render.js';
 
 const ACK_TIMEOUT_MS = 5000;
@@ -18,6 +19,7 @@ let state: GameState | undefined;
 let transactions: Transaction[] = [];
 const devices = new DeviceList();
 const localTeams: string[] = [];
+const clock = new GameClockDisplay();
 
 function setConnection(text: string, online: boolean): void {
   const pill = byId('connection');
@@ -44,11 +46,13 @@ function showTransaction(tx: Transaction): void {
   else showResult(`Rejected ${tx.tokenId}: ${tx.rejectionReason ?? 'not accepted'}`, 'rejected');
 }
 
-function applyState(next: GameState): void {
+/** `sentAt`: the timestamp of the envelope the state came in, when it came in one. */
+function applyState(next: GameState, sentAt?: string): void {
   state = next;
   renderScores(next.scores);
   renderVideo(next.video);
   renderTeams(next, localTeams);
+  clock.show(next.clock, sentAt);
 }
 
 function remember(tx: Transaction): void {
@@ -145,7 +149,7 @@ function showLink(status: LinkState): void {
 }
 
 function listen(socket: StationSocket): void {
-  socket.on('state:update', (e) => applyState(e.data));
+  socket.on('state:update', (e) => applyState(e.data, e.timestamp));
   socket.on('transaction:new', (e) => remember(e.data));
   socket.on('video:status', (e) => renderVideo(e.data));
   socket.on('device:connected', (e) => devices.connected(e));
@@ -155,7 +159,7 @@ function listen(socket: StationSocket): void {
     if (reset && state && reset.at !== state.systemStatus.lastReset?.at) {
       showResult(`New game: reset ${reset.source === 'button' ? 'by the button' : 'by the admin'}`, 'queued');
     }
-    applyState(e.data.state);
+    applyState(e.data.state, e.timestamp);
     transactions = e.data.transactions;
     renderRecent(transactions);
     devices.replace(e.data.devices);
