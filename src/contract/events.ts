@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorPayload } from './errors.js';
 import { VideoControl, VideoOverview } from './http.js';
-import { DeviceConnection, DeviceId, GameState, Session, TeamId, Timestamp, TokenId, Transaction, VideoStatus } from './model.js';
+import { DeviceConnection, DeviceId, GameState, namedEnum, Session, TeamId, Timestamp, TokenId, Transaction, VideoStatus } from './model.js';
 
 /** One value per event name. */
 function byEvent<E extends string, V>(events: readonly E[], valueOf: (event: E) => V): Record<E, V> {
@@ -115,12 +115,12 @@ export const DeviceConnected = DeviceConnection.pick({ deviceId: true, type: tru
 });
 export type DeviceConnected = z.infer<typeof DeviceConnected>;
 
-export const DisconnectReason = z.enum(['timeout', 'manual', 'error']).meta({
-  id: 'DisconnectReason',
-  description:
-    '`manual` for a client or server disconnect, `timeout` when Socket.IO pings go unanswered (10 s interval + 20 s timeout) ' +
+export const DisconnectReason = namedEnum(
+  'DisconnectReason',
+  ['timeout', 'manual', 'error'],
+  '`manual` for a client or server disconnect, `timeout` when Socket.IO pings go unanswered (10 s interval + 20 s timeout) ' +
     'or a player scanner stops its heartbeats, `error` for transport failures and connections cut for not reading.',
-});
+);
 export type DisconnectReason = z.infer<typeof DisconnectReason>;
 
 export const DeviceDisconnected = z

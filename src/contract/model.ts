@@ -27,12 +27,17 @@ export const DeviceId = z.string().trim().min(1).max(64).meta({
   examples: ['GM_STATION_01'],
 });
 
-export const TransactionStatus = z.enum(['accepted', 'rejected', 'duplicate']).meta({
-  id: 'TransactionStatus',
-  description:
-    '`accepted` scores; `duplicate` (0 points) when the token was already accepted in this session, by any team; ' +
+/** A closed set of words with its name and meaning in the published documents. */
+export function namedEnum<const T extends readonly [string, ...string[]]>(id: string, values: T, description: string) {
+  return z.enum(values).meta({ id, description });
+}
+
+export const TransactionStatus = namedEnum(
+  'TransactionStatus',
+  ['accepted', 'rejected', 'duplicate'],
+  '`accepted` scores; `duplicate` (0 points) when the token was already accepted in this session, by any team; ' +
     '`rejected` for an unknown token or a paused session.',
-});
+);
 export type TransactionStatus = z.infer<typeof TransactionStatus>;
 
 export const Transaction = z

@@ -12,8 +12,9 @@ let server: TestServer | undefined;
 const peers: Peer[] = [];
 afterEach(async () => {
   for (const peer of peers.splice(0)) peer.close();
-  await server?.destroy();
+  const running = server;
   server = undefined;
+  await running?.destroy();
 });
 
 async function clockOf(s: TestServer): Promise<GameClock> {

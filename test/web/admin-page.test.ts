@@ -50,6 +50,7 @@ describe('the admin page', () => {
     const first = server.orchestrator.show.session!.id;
     await admin.getByLabel('New session name').fill('Friday late show');
     await admin.getByRole('button', { name: 'New session' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Confirm new session' }).click();
     await expect.poll(() => admin.locator('#session-text').textContent()).toContain('Friday late show — active');
     const second = server.orchestrator.show.session!;
     expect(second.id).not.toBe(first);
@@ -68,5 +69,64 @@ describe('the admin page', () => {
     expect(await admin.locator('#history').textContent()).toContain('Friday late show');
     const sessions = (await api(server.url, 'GET', '/api/sessions', { token: await server.adminToken() })).body as { status: string }[];
     expect(sessions.map((s) => s.status)).toEqual(['active', 'completed', 'completed']);
+  });
+
+  it('ends the session only after a confirmation naming it', async () => {
+    const server = await web.startServer();
+    const token = await server.adminToken();
+    const current = async () => (await api(server.url, 'GET', '/api/session', { token })).body as { id: string; name: string; status: string };
+    const running = await current();
+    const admin = await openAdmin(server.url);
+    await expect.poll(() => admin.locator('#session-text').textContent()).toContain(`${running.name} — active`);
+
+    await admin.getByRole('button', { name: 'End session' }).click();
+    const dialog = admin.getByRole('dialog');
+    await expect.poll(() => dialog.textContent()).toContain(`End “${running.name}”? Scoring stops and the session is archived`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await current()).toMatchObject({ id: running.id, status: 'active' });
+
+    await admin.getByRole('button', { name: 'End session' }).click();
+    await dialog.getByRole('button', { name: 'Confirm end session' }).click();
+    await expect.poll(async () => (await api(server.url, 'GET', '/api/session', { token })).status).toBe(404);
+    const sessions = (await api(server.url, 'GET', '/api/sessions', { token })).body as { id: string; status: string }[];
+    expect(sessions.find((s) => s.id === running.id)?.status).toBe('completed');
+    await expect.poll(() => admin.locator('#session-text').textContent()).toContain('No session');
+
+    // With no game running, a new session starts at once: there is nothing to end.
+    await admin.getByLabel('New session name').fill('After the break');
+    await admin.getByRole('button', { name: 'New session' }).click();
+    await expect.poll(async () => (await current()).name).toBe('After the break');
+    expect(await dialog.count()).toBe(0);
+  });
+
+  it('starts a new session only after a confirmation naming both sessions', async () => {
+    const server = await web.startServer();
+    const token = await server.adminToken();
+    const current = async () => (await api(server.url, 'GET', '/api/session', { token })).body as { id: string; name: string; status: string };
+    const running = await current();
+    const admin = await openAdmin(server.url);
+    await expect.poll(() => admin.locator('#session-text').textContent()).toContain(`${running.name} — active`);
+
+    await admin.getByLabel('New session name').fill('Saturday show');
+    await admin.getByRole('button', { name: 'New session' }).click();
+    const dialog = admin.getByRole('dialog');
+    await expect.poll(() => dialog.textContent()).toContain(`Start “Saturday show”? “${running.name}” ends and is archived with its scores`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await current()).toMatchObject({ id: running.id, status: 'active' });
+
+    // Unnamed: the confirmation names the session it will start, and that is the name it gets.
+    await admin.getByLabel('New session name').fill('');
+    await admin.getByRole('button', { name: 'New session' }).click();
+    const text = (await dialog.locator('p').textContent()) ?? '';
+    const name = /^Start “(Game [^”]+)”/.exec(text)?.[1];
+    expect(name, text).toMatch(/^Game \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(await current()).toMatchObject({ id: running.id });
+    await dialog.getByRole('button', { name: 'Confirm new session' }).click();
+    await expect.poll(async () => (await current()).id).not.toBe(running.id);
+    expect((await current()).name).toBe(name);
+    const sessions = (await api(server.url, 'GET', '/api/sessions', { token })).body as { id: string; status: string }[];
+    expect(sessions.find((s) => s.id === running.id)?.status).toBe('completed');
   });
 });

@@ -140,6 +140,7 @@ describe('the game clock on /gm and /admin', () => {
 
     // No session, nothing to correct.
     await admin.getByRole('button', { name: 'End session' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Confirm end session' }).click();
     await expect.poll(async () => (await shown(admin)).state).toBe('No game');
     for (const name of ['Set length', 'Add one minute to the clock', 'Take one minute off the clock']) {
       expect(await admin.getByRole('button', { name }).isDisabled(), name).toBe(true);

@@ -16,6 +16,7 @@ import type {
 import { DeviceList } from '../shared/device-list.js';
 import { GameClockDisplay } from '../shared/game-clock.js';
 import { byId, renderRecent, renderScores, renderVideo } from '../shared/render.js';
+import { Confirmation } from './confirmation.js';
 import { showStationAccess } from './station-access.js';
 
 const TOKEN_KEY = 'admin.token';
@@ -292,15 +293,44 @@ byId('logout').addEventListener('click', () => logOut());
 const setStatus = (status: Session['status']) => act(async () => say(`Session ${(await api<Session>('PATCH', '/api/session', { status })).status}`));
 byId('pause-session').addEventListener('click', () => setStatus('paused'));
 byId('resume-session').addEventListener('click', () => setStatus('active'));
-byId('end-session').addEventListener('click', () => setStatus('completed'));
+
+const confirmation = (id: string) => new Confirmation(byId<HTMLDialogElement>(`${id}-dialog`), byId(`${id}-dialog-text`), byId(`${id}-confirm`), byId(`${id}-cancel`));
+const endConfirmation = confirmation('end');
+const newSessionConfirmation = confirmation('new-session');
+/** A session that has not been completed: ending or replacing it ends a game people are playing. */
+const running = (): Session | null => (session && session.status !== 'completed' ? session : null);
+
+byId('end-session').addEventListener('click', () => {
+  const current = running();
+  if (!current) return;
+  endConfirmation.ask(
+    `End “${current.name}”? Scoring stops and the session is archived; stations get no game until a new one starts.`,
+    () => setStatus('completed'),
+  );
+});
+
+/** The server's name for an unnamed session, fixed here so the confirmation names what starts. */
+const generatedName = () => `Game ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`;
+
 byId<HTMLFormElement>('new-session-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const name = byId<HTMLInputElement>('session-name').value.trim();
-  act(async () => {
-    const session = await api<Session>('POST', '/api/session', name ? { name } : {});
-    byId<HTMLInputElement>('session-name').value = '';
-    say(`Started ${session.name}`);
-  });
+  const typed = byId<HTMLInputElement>('session-name').value.trim();
+  const start = (name: string | undefined) =>
+    act(async () => {
+      const started = await api<Session>('POST', '/api/session', name ? { name } : {});
+      byId<HTMLInputElement>('session-name').value = '';
+      say(`Started ${started.name}`);
+    });
+  const current = running();
+  if (!current) {
+    start(typed || undefined);
+    return;
+  }
+  const name = typed || generatedName();
+  newSessionConfirmation.ask(
+    `Start “${name}”? “${current.name}” ends and is archived with its scores; every station moves to the new game.`,
+    () => start(name),
+  );
 });
 
 /** Sends a clock correction; the answer shows at once, even before the stations' update comes in. */

@@ -1,5 +1,6 @@
 import type { AckResponse, GameState, Transaction, TransactionSubmit } from '../../contract/index.js';
 import { offerNfc } from './nfc.js';
+import { HeldScans, type HoldReason } from './held-scans.js';
 import { OfflineQueue } from './offline-queue.js';
 import { StationLink, type LinkState, type StationSocket } from './station-link.js';
 import { StationMemory } from './station-memory.js';
@@ -13,6 +14,8 @@ const HEARTBEAT_MS = 10_000;
 const memory = new StationMemory();
 let stationId = memory.station;
 let queue = new OfflineQueue(stationId);
+let held = new HeldScans(stationId);
+let sendingHeld = false;
 let link: StationLink | undefined;
 let flushing = false;
 let state: GameState | undefined;
@@ -34,7 +37,7 @@ function showQueued(): void {
   badge.textContent = `Offline — ${size} queued`;
 }
 
-function showResult(text: string, kind: 'accepted' | 'duplicate' | 'rejected' | 'queued'): void {
+function showResult(text: string, kind: 'accepted' | 'duplicate' | 'rejected' | 'queued' | 'held'): void {
   const result = byId('result');
   result.textContent = text;
   result.className = `result ${kind}`;
@@ -59,6 +62,53 @@ function remember(tx: Transaction): void {
   if (transactions.some((t) => t.id === tx.id)) return;
   transactions = [...transactions, tx].slice(-100);
   renderRecent(transactions);
+}
+
+/** The domain's PAUSED_REASON (src/domain/game.ts), which the page does not bundle. */
+const PAUSED_REASON = 'session is paused';
+const HOLD_WORDS: Record<HoldReason, string> = { paused: 'the game is paused', 'no-game': 'no game running' };
+
+/** Whether the orchestrator refused a scan only because no game is running; such scans are held, not dropped. */
+function holdReason(response: AckResponse<Transaction>): HoldReason | undefined {
+  if (!response.ok) return response.error.code === 'SESSION_NOT_FOUND' ? 'no-game' : undefined;
+  return response.data.status === 'rejected' && response.data.rejectionReason === PAUSED_REASON ? 'paused' : undefined;
+}
+
+function showHeld(): void {
+  const list = held.list();
+  byId('held').hidden = list.length === 0;
+  byId<HTMLButtonElement>('send-held').disabled = sendingHeld;
+  byId('held-list').replaceChildren(
+    ...list.map((entry) => {
+      const item = document.createElement('li');
+      const what = Object.assign(document.createElement('span'), { className: 'held-scan', textContent: `${entry.scan.tokenId} for ${entry.scan.teamId}` });
+      const why = Object.assign(document.createElement('span'), { className: 'muted', textContent: `held: ${HOLD_WORDS[entry.reason]}` });
+      const discard = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: 'Discard', disabled: sendingHeld });
+      discard.setAttribute('aria-label', `Discard ${entry.scan.tokenId} for ${entry.scan.teamId}`);
+      discard.addEventListener('click', () => {
+        held.remove(entry.id);
+        showHeld();
+        showResult(`Discarded ${entry.scan.tokenId} for ${entry.scan.teamId}: it was not sent`, 'queued');
+      });
+      item.append(what, why, discard);
+      return item;
+    }),
+  );
+}
+
+function hold(scan: TransactionSubmit, reason: HoldReason): void {
+  held.hold(scan, reason);
+  showHeld();
+  showResult(`Held: ${HOLD_WORDS[reason]} — ${scan.tokenId} for ${scan.teamId} kept below`, 'held');
+}
+
+/** Shows the answer to a scan, holding it when it was refused only because no game runs. */
+function answered(scan: TransactionSubmit, response: AckResponse<Transaction>): void {
+  const reason = holdReason(response);
+  if (response.ok) remember(response.data);
+  if (reason) hold(scan, reason);
+  else if (response.ok) showTransaction(response.data);
+  else showResult(`Not sent: ${response.error.message}`, 'rejected');
 }
 
 type Outcome = { kind: 'done'; response: AckResponse<Transaction> } | { kind: 'unreachable' };
@@ -87,7 +137,9 @@ async function flush(): Promise<void> {
         continue;
       }
       queue.shift();
-      if (outcome.response.ok) remember(outcome.response.data);
+      const reason = holdReason(outcome.response);
+      if (reason) hold(pending, reason);
+      else if (outcome.response.ok) remember(outcome.response.data);
       showQueued();
     }
   } finally {
@@ -111,10 +163,48 @@ async function submit(scan: TransactionSubmit): Promise<void> {
     showResult(`Queued ${scan.tokenId}: it will be sent when the connection is back`, 'queued');
     return;
   }
-  if (outcome.response.ok) {
-    remember(outcome.response.data);
-    showTransaction(outcome.response.data);
-  } else showResult(`Not sent: ${outcome.response.error.message}`, 'rejected');
+  answered(scan, outcome.response);
+}
+
+/** Sends the held scans in order through the same path; those refused again stay held, in place. */
+async function sendHeld(): Promise<void> {
+  if (sendingHeld) return;
+  sendingHeld = true;
+  showHeld();
+  let sent = 0;
+  let unreachable = false;
+  try {
+    for (const entry of held.list()) {
+      if (!held.has(entry.id)) continue;
+      let outcome = await send(entry.scan);
+      while (outcome.kind === 'done' && !outcome.response.ok && outcome.response.error.code === 'RATE_LIMITED') {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        outcome = await send(entry.scan);
+      }
+      if (outcome.kind === 'unreachable') {
+        unreachable = true;
+        break;
+      }
+      const reason = holdReason(outcome.response);
+      if (reason) {
+        held.stillHeld(entry.id, reason);
+        continue;
+      }
+      held.remove(entry.id);
+      sent += 1;
+      if (outcome.response.ok) {
+        remember(outcome.response.data);
+        showTransaction(outcome.response.data);
+      } else showResult(`Not sent: ${outcome.response.error.message}`, 'rejected');
+    }
+  } finally {
+    sendingHeld = false;
+    showHeld();
+  }
+  const left = held.list();
+  const first = left[0];
+  if (unreachable) showResult('Held scans not sent: the orchestrator cannot be reached', 'held');
+  else if (first) showResult(`Held: ${HOLD_WORDS[first.reason]} — ${left.length} still held${sent > 0 ? `, ${sent} sent` : ''}`, 'held');
 }
 
 function showLink(status: LinkState): void {
@@ -171,6 +261,8 @@ function start(name: string): void {
   stationId = name;
   memory.station = name;
   queue = new OfflineQueue(name);
+  held = new HeldScans(name);
+  showHeld();
   byId('setup').hidden = true;
   byId('scan').hidden = false;
   byId('station-label').textContent = `— ${name}`;
@@ -222,6 +314,7 @@ byId<HTMLFormElement>('scan-form').addEventListener('submit', (event) => {
 offerNfc(byId<HTMLButtonElement>('nfc'), submitToken, (message) => showResult(message, 'rejected'));
 
 byId('take-back').addEventListener('click', () => link?.takeBack());
+byId('send-held').addEventListener('click', () => void sendHeld());
 
 setInterval(() => {
   if (link?.identified) link.socket.emit('heartbeat', { stationId });
