@@ -27,6 +27,10 @@ describe('the GM station page', () => {
     // A second claim of the same token reads as a duplicate.
     await scan(b, 'Blue', 'TOK003');
     await expect.poll(() => b.locator('#result').textContent()).toContain('Duplicate');
+    // The same scan sent again by its station is answered with the original: not "Accepted" twice.
+    await scan(a, 'Red', 'tok003');
+    await expect.poll(() => a.locator('#result').textContent()).toBe('Already recorded tok003 for Red (accepted, +250,000 points): nothing new');
+    expect(server.store.transactions(server.orchestrator.show.session!.id).filter((t) => t.tokenId === 'tok003')).toHaveLength(2);
     // The token field keeps focus for the next reader scan.
     expect(await b.evaluate('document.activeElement?.id')).toBe('token');
     await a.screenshot({ path: artifactPath('gm-tablet.png'), fullPage: true });

@@ -103,12 +103,23 @@ function hold(scan: TransactionSubmit, reason: HoldReason): void {
 }
 
 /** Shows the answer to a scan, holding it when it was refused only because no game runs. */
-function answered(scan: TransactionSubmit, response: AckResponse<Transaction>): void {
+/**
+ * `knownBefore`: the transactions the page had seen when it sent the scan. A resubmission is
+ * answered with the original transaction, which is then among them (a fresh one is not: its
+ * `transaction:new` arrives just before the answer), and says so instead of "Accepted" again.
+ */
+function answered(scan: TransactionSubmit, response: AckResponse<Transaction>, knownBefore: ReadonlySet<string>): void {
   const reason = holdReason(response);
   if (response.ok) remember(response.data);
   if (reason) hold(scan, reason);
+  else if (response.ok && knownBefore.has(response.data.id)) showAlreadyRecorded(response.data);
   else if (response.ok) showTransaction(response.data);
   else showResult(`Not sent: ${response.error.message}`, 'rejected');
+}
+
+function showAlreadyRecorded(tx: Transaction): void {
+  const was = tx.status === 'accepted' ? `accepted, +${tx.points.toLocaleString()} points` : tx.status;
+  showResult(`Already recorded ${tx.tokenId} for ${tx.teamId} (${was}): nothing new`, 'duplicate');
 }
 
 type Outcome = { kind: 'done'; response: AckResponse<Transaction> } | { kind: 'unreachable' };
@@ -156,6 +167,7 @@ async function submit(scan: TransactionSubmit): Promise<void> {
     void flush();
     return;
   }
+  const knownBefore = new Set(transactions.map((tx) => tx.id));
   const outcome = await send(scan);
   if (outcome.kind === 'unreachable') {
     queue.push(scan);
@@ -163,7 +175,7 @@ async function submit(scan: TransactionSubmit): Promise<void> {
     showResult(`Queued ${scan.tokenId}: it will be sent when the connection is back`, 'queued');
     return;
   }
-  answered(scan, outcome.response);
+  answered(scan, outcome.response, knownBefore);
 }
 
 /** Sends the held scans in order through the same path; those refused again stay held, in place. */
