@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { SettingsStore } from '../ports/store.js';
 
@@ -104,11 +104,5 @@ export class AdminAuth {
     } catch {
       return undefined;
     }
-  }
-
-  /** Constant-time comparison of a presented secret with the expected one. */
-  matchesSecret(given: string, expected: string): boolean {
-    const digest = (value: string) => createHash('sha256').update(value).digest();
-    return timingSafeEqual(digest(given), digest(expected));
   }
 }

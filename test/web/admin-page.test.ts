@@ -71,13 +71,19 @@ describe('the admin page', () => {
     expect(sessions.map((s) => s.status)).toEqual(['active', 'completed', 'completed']);
   });
 
-  it('ends the session only after a confirmation naming it', async () => {
+  /** A server, its admin page logged in and showing the running session, and how to read the session. */
+  async function adminOnARunningSession() {
     const server = await web.startServer();
     const token = await server.adminToken();
     const current = async () => (await api(server.url, 'GET', '/api/session', { token })).body as { id: string; name: string; status: string };
     const running = await current();
     const admin = await openAdmin(server.url);
     await expect.poll(() => admin.locator('#session-text').textContent()).toContain(`${running.name} — active`);
+    return { server, token, current, running, admin };
+  }
+
+  it('ends the session only after a confirmation naming it', async () => {
+    const { server, token, current, running, admin } = await adminOnARunningSession();
 
     await admin.getByRole('button', { name: 'End session' }).click();
     const dialog = admin.getByRole('dialog');
@@ -101,12 +107,7 @@ describe('the admin page', () => {
   });
 
   it('starts a new session only after a confirmation naming both sessions', async () => {
-    const server = await web.startServer();
-    const token = await server.adminToken();
-    const current = async () => (await api(server.url, 'GET', '/api/session', { token })).body as { id: string; name: string; status: string };
-    const running = await current();
-    const admin = await openAdmin(server.url);
-    await expect.poll(() => admin.locator('#session-text').textContent()).toContain(`${running.name} — active`);
+    const { server, token, current, running, admin } = await adminOnARunningSession();
 
     await admin.getByLabel('New session name').fill('Saturday show');
     await admin.getByRole('button', { name: 'New session' }).click();

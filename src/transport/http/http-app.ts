@@ -23,6 +23,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
 import { FailedAttempts } from '../failed-attempts.js';
+import { sameSecret } from '../same-secret.js';
 import { LogOncePer } from '../log-once.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { securityHeaders } from './security-headers.js';
@@ -128,7 +129,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     if (presented === undefined) throw new AppError('AUTH_REQUIRED', 'the station token is required');
     const address = req.socket.remoteAddress ?? 'unknown';
     if (!deps.stationTokenFailures.mayTry(address)) throw new AppError('RATE_LIMITED', 'too many wrong tokens from this address: wait a minute');
-    if (!adminAuth.matchesSecret(presented, expected) && !(await adminAuth.verifyToken(presented, clock.now()))) {
+    if (!sameSecret(presented, expected) && !(await adminAuth.verifyToken(presented, clock.now()))) {
       deps.stationTokenFailures.failed(address);
       throw new AppError('INVALID_TOKEN', 'the station token is not valid');
     }

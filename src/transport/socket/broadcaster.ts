@@ -50,10 +50,6 @@ export interface BroadcasterDeps {
   playerEventIntervalMs?: number;
 }
 
-type PlayerDeviceEvent =
-  | { event: 'device:connected'; data: DeviceConnected }
-  | { event: 'device:disconnected'; data: { deviceId: string; reason: DisconnectReason } };
-
 const DEFAULT_PLAYER_EVENT_INTERVAL_MS = 500;
 
 /**
@@ -68,7 +64,8 @@ export class Broadcaster implements ShowNotifier {
    * coalesced so that a crowd of scanners costs each station a few messages, not a storm.
    */
   private readonly playerUpdates: Coalescer;
-  private readonly pendingPlayerEvents = new Map<string, PlayerDeviceEvent>();
+  /** deviceId → the send of its latest event, in the order the devices last changed. */
+  private readonly pendingPlayerEvents = new Map<string, () => void>();
 
   constructor(private readonly deps: BroadcasterDeps) {
     this.stateUpdates = new Coalescer(() => this.flushState(), deps.stateUpdateIntervalMs, deps.clock);
@@ -102,13 +99,14 @@ export class Broadcaster implements ShowNotifier {
   }
 
   deviceConnected(device: DeviceConnected): void {
-    if (device.type === 'player') this.queuePlayerEvent(device.deviceId, { event: 'device:connected', data: device });
+    if (device.type === 'player') this.queuePlayerEvent(device.deviceId, () => this.emit([rooms.stations, rooms.admin], 'device:connected', device));
     else this.emit([rooms.stations, rooms.admin], 'device:connected', device, rooms.station(device.deviceId));
   }
 
   deviceDisconnected(deviceId: string, reason: DisconnectReason, type: DeviceType): void {
-    if (type === 'player') this.queuePlayerEvent(deviceId, { event: 'device:disconnected', data: { deviceId, reason } });
-    else this.emit([rooms.stations, rooms.admin], 'device:disconnected', { deviceId, reason }, rooms.station(deviceId));
+    const data = { deviceId, reason };
+    if (type === 'player') this.queuePlayerEvent(deviceId, () => this.emit([rooms.stations, rooms.admin], 'device:disconnected', data));
+    else this.emit([rooms.stations, rooms.admin], 'device:disconnected', data, rooms.station(deviceId));
   }
 
   videoStatus(status: VideoStatus): void {
@@ -120,19 +118,16 @@ export class Broadcaster implements ShowNotifier {
     this.playerUpdates.cancel();
   }
 
-  private queuePlayerEvent(deviceId: string, pending: PlayerDeviceEvent): void {
+  private queuePlayerEvent(deviceId: string, send: () => void): void {
     this.pendingPlayerEvents.delete(deviceId);
-    this.pendingPlayerEvents.set(deviceId, pending);
+    this.pendingPlayerEvents.set(deviceId, send);
     this.playerUpdates.request();
   }
 
   private flushPlayerEvents(): void {
     const pending = [...this.pendingPlayerEvents.values()];
     this.pendingPlayerEvents.clear();
-    for (const item of pending) {
-      if (item.event === 'device:connected') this.emit([rooms.stations, rooms.admin], item.event, item.data);
-      else this.emit([rooms.stations, rooms.admin], item.event, item.data);
-    }
+    for (const send of pending) send();
   }
 
   private flushState(): void {

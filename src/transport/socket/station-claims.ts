@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../same-secret.js';
 
 export type ClaimOutcome =
   /** The connection now speaks for the station; `displaced` is the connection it took it from. */
@@ -36,9 +37,4 @@ export class StationClaims {
     this.claims.delete(stationId);
     return true;
   }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }

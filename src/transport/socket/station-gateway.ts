@@ -23,6 +23,7 @@ import { FailedAttempts } from '../failed-attempts.js';
 import { envelope, rooms, type OrchestratorServer, type StationSocketData } from './broadcaster.js';
 import { clientPayloadOf } from './client-payload.js';
 import { StationClaims } from './station-claims.js';
+import { sameSecret } from '../same-secret.js';
 
 type StationSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, StationSocketData>;
 
@@ -102,7 +103,7 @@ export class StationGateway {
     const expected = this.deps.stationToken;
     if (expected === undefined) return;
     if (auth.token === undefined) throw new AppError('AUTH_REQUIRED', 'this orchestrator requires a station token');
-    if (!this.deps.adminAuth.matchesSecret(auth.token, expected)) {
+    if (!sameSecret(auth.token, expected)) {
       this.handshakeFailures.failed(address);
       throw new AppError('INVALID_TOKEN', 'the station token is not valid');
     }

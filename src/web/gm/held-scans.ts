@@ -1,4 +1,5 @@
 import type { TransactionSubmit } from '../../contract/index.js';
+import { StoredList } from './stored-list.js';
 
 /** Why the orchestrator would not score a scan yet: its session is paused, or there is none. */
 export type HoldReason = 'paused' | 'no-game';
@@ -16,19 +17,14 @@ export interface HeldScan {
  * One list per station, as the offline queue.
  */
 export class HeldScans {
-  private readonly key: string;
+  private readonly stored: StoredList<HeldScan>;
 
-  constructor(stationId: string, private readonly storage: Storage = localStorage) {
-    this.key = `gm.heldScans.${stationId}`;
+  constructor(stationId: string, storage: Storage = localStorage) {
+    this.stored = new StoredList(`gm.heldScans.${stationId}`, storage);
   }
 
   list(): HeldScan[] {
-    try {
-      const parsed: unknown = JSON.parse(this.storage.getItem(this.key) ?? '[]');
-      return Array.isArray(parsed) ? (parsed as HeldScan[]) : [];
-    } catch {
-      return [];
-    }
+    return this.stored.read();
   }
 
   hold(scan: TransactionSubmit, reason: HoldReason): void {
@@ -50,6 +46,6 @@ export class HeldScans {
   }
 
   private save(list: HeldScan[]): void {
-    this.storage.setItem(this.key, JSON.stringify(list));
+    this.stored.write(list);
   }
 }

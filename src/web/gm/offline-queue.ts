@@ -1,5 +1,5 @@
 import type { TransactionSubmit } from '../../contract/index.js';
-
+import { StoredList } from './stored-list.js';
 
 /**
  * Scans submitted while the orchestrator cannot be reached, kept in the browser so that a
@@ -7,29 +7,24 @@ import type { TransactionSubmit } from '../../contract/index.js';
  * answers a resubmission with the original transaction, so flushing after a lost ack is safe.
  */
 export class OfflineQueue {
-  private readonly key: string;
+  private readonly stored: StoredList<TransactionSubmit>;
 
   /** One queue per station, so two tabs acting as different stations never send each other's scans. */
-  constructor(stationId: string, private readonly storage: Storage = localStorage) {
-    this.key = `gm.pendingScans.${stationId}`;
+  constructor(stationId: string, storage: Storage = localStorage) {
+    this.stored = new StoredList(`gm.pendingScans.${stationId}`, storage);
   }
 
   list(): TransactionSubmit[] {
-    try {
-      const parsed: unknown = JSON.parse(this.storage.getItem(this.key) ?? '[]');
-      return Array.isArray(parsed) ? (parsed as TransactionSubmit[]) : [];
-    } catch {
-      return [];
-    }
+    return this.stored.read();
   }
 
   push(scan: TransactionSubmit): void {
-    this.storage.setItem(this.key, JSON.stringify([...this.list(), scan]));
+    this.stored.write([...this.list(), scan]);
   }
 
   /** Removes the oldest scan once the server has acknowledged it. */
   shift(): void {
-    this.storage.setItem(this.key, JSON.stringify(this.list().slice(1)));
+    this.stored.write(this.list().slice(1));
   }
 
   get size(): number {
