@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { KeyedRateLimiter, TokenBucket } from './rate-limit.js';
 import type { Clock } from '../ports/clock.js';
+import { BoundedMap } from './bounded-map.js';
 import { LogOncePer } from './log-once.js';
 
 export interface FailedAttemptsOptions {
@@ -29,7 +30,7 @@ export class FailedAttempts {
   private readonly total: TokenBucket;
   private readonly logged: LogOncePer;
   /** address → when it last presented the right secret. */
-  private readonly trusted = new Map<string, number>();
+  private readonly trusted = new BoundedMap<string, number>(MAX_TRUSTED);
 
   constructor(private readonly options: FailedAttemptsOptions) {
     this.perAddress = new KeyedRateLimiter(options.clock, { count: options.perAddressPerMinute, perMs: 60_000 });
@@ -56,10 +57,6 @@ export class FailedAttempts {
 
   succeeded(address: string): void {
     this.trusted.delete(address);
-    if (this.trusted.size >= MAX_TRUSTED) {
-      const oldest = this.trusted.keys().next().value;
-      if (oldest !== undefined) this.trusted.delete(oldest);
-    }
     this.trusted.set(address, this.options.clock.now());
   }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../ports/clock.js';
+import { BoundedMap } from './bounded-map.js';
 
 /**
  * Says whether a repeated event deserves a log line: once per key per window (a minute), so
@@ -6,13 +7,15 @@ import type { Clock } from '../ports/clock.js';
  * At most `maxKeys` keys are remembered (the oldest is forgotten first).
  */
 export class LogOncePer {
-  private readonly lastLogged = new Map<string, number>();
+  private readonly lastLogged: BoundedMap<string, number>;
 
   constructor(
     private readonly clock: Pick<Clock, 'now'>,
     private readonly windowMs = 60_000,
-    private readonly maxKeys = 1000,
-  ) {}
+    maxKeys = 1000,
+  ) {
+    this.lastLogged = new BoundedMap(maxKeys);
+  }
 
   /** True when `key` was not logged within the window; counts the suppressed ones meanwhile. */
   shouldLog(key: string): boolean {
@@ -20,10 +23,6 @@ export class LogOncePer {
     const last = this.lastLogged.get(key);
     if (last !== undefined && now - last < this.windowMs) return false;
     this.lastLogged.delete(key);
-    if (this.lastLogged.size >= this.maxKeys) {
-      const oldest = this.lastLogged.keys().next().value;
-      if (oldest !== undefined) this.lastLogged.delete(oldest);
-    }
     this.lastLogged.set(key, now);
     return true;
   }

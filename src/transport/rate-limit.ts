@@ -1,5 +1,6 @@
 import { contractRateLimits, type ClientEventName, type RateLimit } from '../contract/index.js';
 import type { Clock } from '../ports/clock.js';
+import { BoundedMap } from './bounded-map.js';
 
 /**
  * A token bucket: `capacity` events at once, refilled continuously so that the long-run rate
@@ -66,13 +67,15 @@ export class ConnectionRateLimiter {
 
 /** One bucket per key (a client address), holding at most `maxKeys` keys. */
 export class KeyedRateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets: BoundedMap<string, TokenBucket>;
 
   constructor(
     private readonly clock: Pick<Clock, 'now'>,
     private readonly limit: RateLimit,
-    private readonly maxKeys = 1000,
-  ) {}
+    maxKeys = 1000,
+  ) {
+    this.buckets = new BoundedMap(maxKeys);
+  }
 
   allow(key: string): boolean {
     return this.bucketOf(key).tryTake();
@@ -86,10 +89,6 @@ export class KeyedRateLimiter {
   private bucketOf(key: string): TokenBucket {
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      if (this.buckets.size >= this.maxKeys) {
-        const oldest = this.buckets.keys().next().value;
-        if (oldest !== undefined) this.buckets.delete(oldest);
-      }
       bucket = new TokenBucket(this.limit.count, this.limit.perMs, this.clock);
       this.buckets.set(key, bucket);
     }
