@@ -4,6 +4,7 @@ import { ApplianceStatus } from '../domain/appliance-status.js';
 import { DeviceRegistry } from '../domain/device-registry.js';
 import { Game } from '../domain/game.js';
 import { Show } from '../domain/show.js';
+import { LiveCorrections } from '../domain/live-corrections.js';
 import type { TokenCatalog } from '../domain/token-catalog.js';
 import { VideoQueue } from '../domain/video-queue.js';
 import type { ButtonHardware } from '../ports/button-line.js';
@@ -68,16 +69,17 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
     // The address GMs open names the port, known once listening (PORT=0 picks one).
     let listeningPort = settings.port;
     const server = new StationServer({ settings, timing, limits, adminAuth: adapters.adminAuth, machine: adapters.machine, clock, logger: log });
-    const show = new Show({
-      appliance: new ApplianceStatus(clock),
-      game: new Game({
+    const game = new Game({
         store: adapters.store,
         catalog: adapters.catalog,
         clock,
         newId: randomUUID,
         maxTeams: limits.maxTeams,
         ...(settings.gameMinutes === undefined ? {} : { plannedMs: settings.gameMinutes * 60_000 }),
-      }),
+    });
+    const show = new Show({
+      appliance: new ApplianceStatus(clock),
+      game,
       devices: new DeviceRegistry(clock, timing.reconnectWindowMs),
       video: adapters.video,
       videoQueue: new VideoQueue({
@@ -106,7 +108,7 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
       await lifecycle.start(display);
       show.displayConnection(display.isConnected);
     }
-    server.serve(show);
+    server.serve(show, new LiveCorrections({ game, notifier: server.broadcaster, flushSubmissions: () => show.commitSubmissions(), state: () => show.state() }));
     await lifecycle.start(server);
     const port = server.port;
     listeningPort = port;

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { ShowOperations } from '../ports/show-operations.js';
+import type { GameCorrections } from '../ports/game-corrections.js';
 import type { StationSessions } from '../ports/station-sessions.js';
 import type { Clock } from '../ports/clock.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
@@ -114,12 +115,13 @@ export class StationServer implements Component {
   }
 
   /** Routes the stations' events and the HTTP API to the show. */
-  serve(show: StationSessions & ShowOperations): void {
+  serve(show: StationSessions & ShowOperations, corrections: GameCorrections): void {
     const { settings, timing, adminAuth, clock, logger } = this.deps;
     const maxConnections = settings.maxConnections ?? defaultMaxConnections(settings.maxStations);
     new StationGateway({
       io: this.io,
       show,
+      corrections,
       reconnectQueue: this.reconnectQueue,
       adminAuth,
       clock,
@@ -135,6 +137,7 @@ export class StationServer implements Component {
       'request',
       createHttpApp({
         show,
+        corrections,
         adminAuth,
         clock,
         logger,

@@ -53,14 +53,14 @@ const rooms: Record<string, Room> = {
     address: 'admin',
     title: 'Admin connections',
     description: 'Connections that presented an admin token in the handshake: they see everything, including every `transaction:new`.',
-    events: [...toStationsAndAdmin, 'transaction:new'],
+    events: [...toStationsAndAdmin, 'transaction:new', 'transaction:updated'],
   },
   session: {
     address: 'session:{sessionId}',
     title: "A session's stations",
     description: "GM stations join the current session's room when they identify; a new session or a reset moves them all to the new session's room.",
     parameters: { sessionId: { description: "The session's id." } },
-    events: ['transaction:new'],
+    events: ['transaction:new', 'transaction:updated'],
   },
   station: {
     address: 'station:{stationId}',

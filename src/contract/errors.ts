@@ -19,6 +19,7 @@ export const ErrorCode = z.enum([
   'VIDEO_BUSY',
   'FORBIDDEN',
   'TEAM_LIMIT',
+  'CONFLICT',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorPayload } from './errors.js';
-import { VideoControl, VideoOverview } from './http.js';
-import { DeviceConnection, DeviceId, GameState, namedEnum, Session, TeamId, Timestamp, TokenId, Transaction, VideoStatus } from './model.js';
+import { CreateTeamRequest, VideoControl, VideoOverview } from './http.js';
+import { CorrectionReason, DeviceConnection, DeviceId, GameState, namedEnum, Session, Team, TeamId, Timestamp, TokenId, Transaction, VideoStatus } from './model.js';
 
 /** One value per event name. */
 function byEvent<E extends string, V>(events: readonly E[], valueOf: (event: E) => V): Record<E, V> {
@@ -59,10 +59,20 @@ export const Heartbeat = z
   .meta({ id: 'Heartbeat', description: 'The `heartbeat` payload.', examples: [{ stationId: 'GM_STATION_01' }] });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
+export const TransactionVoid = z
+  .object({
+    transactionId: z.string().trim().min(1).max(128),
+    reason: CorrectionReason,
+  })
+  .meta({ id: 'TransactionVoid', description: 'The `transaction:void` payload.', examples: [{ transactionId: '0196b7c4-8a1e-7c3a-9f2d-3b1c5e6f7a80', reason: 'wrong team' }] });
+export type TransactionVoid = z.infer<typeof TransactionVoid>;
+
 export const clientEventSchemas = {
   'gm:identify': GmIdentify,
   'state:request': StateRequest,
   'transaction:submit': TransactionSubmit,
+  'transaction:void': TransactionVoid,
+  'team:create': CreateTeamRequest,
   heartbeat: Heartbeat,
   'video:control': VideoControl,
 } as const;
@@ -82,6 +92,14 @@ const clientEventDescriptions = {
     'Submits a scanned token for a team. Written to the game log before it is acknowledged and before `transaction:new` goes to ' +
     '`session:{id}` and `admin`. Resubmitting the same (scannerId, tokenId, teamId) returns the original transaction, so a retry ' +
     'after a lost ack is safe. A new team past MAX_TEAMS → TEAM_LIMIT; no current session → SESSION_NOT_FOUND.',
+  'transaction:void':
+    "Undoes one of this station's own transactions of the current session (a wrong team): it stops counting, its token is free to " +
+    'be scanned for the right team, group bonuses are recomputed. Written before it is acknowledged (with the voided transaction); ' +
+    "everyone gets `transaction:updated` and `state:update`. Another station's transaction → FORBIDDEN; one already voided or that " +
+    'never counted → CONFLICT; unknown → NOT_FOUND.',
+  'team:create':
+    'Registers a team in the current session (acknowledged with it); a name another team has, without case, answers that team. ' +
+    'Past MAX_TEAMS → TEAM_LIMIT; no current session → SESSION_NOT_FOUND.',
   heartbeat: "Refreshes the station's connection.",
   'video:control': 'Admin connections only: the same commands as `POST /api/video`; acknowledged with the video overview.',
 } as const satisfies Record<ClientEventName, string>;
@@ -138,10 +156,16 @@ export const SyncFull = z
   .meta({ id: 'SyncFull', description: 'Everything a station needs to redraw.' });
 export type SyncFull = z.infer<typeof SyncFull>;
 
+export const TransactionUpdated = z
+  .object({ transaction: Transaction })
+  .meta({ id: 'TransactionUpdated', description: 'A transaction as it is now (voided).' });
+export type TransactionUpdated = z.infer<typeof TransactionUpdated>;
+
 export const serverEventSchemas = {
   'gm:identified': GmIdentified,
   'state:update': GameState,
   'transaction:new': Transaction,
+  'transaction:updated': TransactionUpdated,
   'video:status': VideoStatus,
   'device:connected': DeviceConnected,
   'device:disconnected': DeviceDisconnected,
@@ -156,7 +180,8 @@ export const serverEventNames = Object.keys(serverEventSchemas) as ServerEventNa
 const serverEventDescriptions = {
   'gm:identified': 'The answer to `gm:identify`, to that connection; a returning station then gets what was broadcast while it was away.',
   'state:update': 'The game state changed. Coalesced: at most one each 100 ms, the latest state always delivered.',
-  'transaction:new': 'A transaction was recorded (after it is durable).',
+  'transaction:new': 'A transaction was recorded (after it is durable); `groupCompleted` says when it completed a group.',
+  'transaction:updated': 'A transaction was voided (by staff, or undone by its station): it no longer counts. A reassignment also sends the new transaction as `transaction:new`.',
   'video:status': 'The TV started, paused, finished or failed a clip.',
   'device:connected': "A device connected. A station's own connection is not told; player scanners' events are coalesced (at most one batch each 500 ms).",
   'device:disconnected': "A device went away. Player scanners' events are coalesced (at most one batch each 500 ms).",
@@ -206,6 +231,8 @@ export const ackDataSchemas = {
   'gm:identify': GmIdentified,
   'state:request': z.object({ event: z.literal('sync:full').meta({ description: 'The `sync:full` event follows on this connection.' }) }),
   'transaction:submit': Transaction,
+  'transaction:void': Transaction,
+  'team:create': Team,
   heartbeat: z.object({ stationId: z.string(), serverTime: Timestamp }),
   'video:control': VideoOverview,
 } as const satisfies Record<ClientEventName, z.ZodType>;

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import {
   ClockCorrectionRequest,
+  CreateTeamRequest,
+  ReassignRequest,
+  ReassignResponse,
+  RenameTeamRequest,
+  ScoreAdjustRequest,
+  ScoreAdjustResponse,
+  Team,
+  Transaction,
+  VoidRequest,
   ExportQuery,
   GameClock,
   GameState,
@@ -121,9 +130,13 @@ export const httpRoutes: readonly HttpRoute[] = [
   route('get /api/sessions', 'Every session', 'admin', ok(z.array(Session), 'Every session, newest first, with counts.')),
   route('get /api/sessions/:id/export', 'Export a session', 'admin', {
     ...ok(SessionExport, 'An attachment: `session-{id}.json` or `session-{id}.csv`.'),
-    csv: 'Columns timestamp, id, teamId, tokenId, scannerId, status, points, rejectionReason, with a header line; a cell starting with = + - @ is escaped with a quote.',
+    csv:
+      'Three tables, each with its header line, separated by an empty line: the transactions (timestamp, id, teamId, tokenId, ' +
+      'scannerId, status, points, rejectionReason, voidedAt, voidReason), the final leaderboard (rank, teamId, name, score, ' +
+      'tokensScanned, bonusPoints, adjustmentPoints, completedGroups) and the corrections (at, kind, by, reason, transactionId, ' +
+      'teamId, points, newTransactionId, name). A cell starting with = + - @ is escaped with a quote.',
   }, {
-    description: 'The session, scores, transactions and player scans as a JSON download, or its transactions as CSV.',
+    description: 'The session, leaderboard, teams, transactions, corrections and player scans as a JSON download, or as CSV.',
     params: { id: "The session's id." },
     query: ExportQuery,
     errors: { 404: 'SESSION_NOT_FOUND: no session with this id.' },
@@ -153,6 +166,45 @@ export const httpRoutes: readonly HttpRoute[] = [
   }),
   route('post /api/reset', 'Reset the game', 'admin', ok(Session, 'The new session.'), {
     description: 'Completes the session, starts a fresh one and clears the video queue (the same as the reset button).',
+  }),
+  route('get /api/teams', "The session's teams", 'station', ok(z.array(Team), 'The registered teams, in the order they were registered.'), {
+    description: 'The same list as `GameState.teams`; empty when there is no session.',
+    errors: { 429: 'RATE_LIMITED: too many wrong tokens from this address; wait a minute.' },
+  }),
+  route('post /api/teams', 'Register a team', 'admin', ok(Team, 'The team: 201 when it was registered now, 200 when a team of that name (without case) was there.', 201), {
+    body: { schema: CreateTeamRequest, required: true },
+    errors: { ...noSession, 409: 'TEAM_LIMIT: the session already has MAX_TEAMS teams.' },
+  }),
+  route('patch /api/teams/:teamId', 'Rename a team', 'admin', ok(Team, 'The renamed team (its id is unchanged).'), {
+    description: "Kept in the session's audit trail.",
+    params: { teamId: "The team's id." },
+    body: { schema: RenameTeamRequest, required: true },
+    errors: { 404: 'SESSION_NOT_FOUND: no current session; NOT_FOUND: no such team.', 409: 'CONFLICT: another team has that name.' },
+  }),
+  route('post /api/transactions/:id/void', 'Void a transaction', 'admin', ok(Transaction, 'The transaction, voided.'), {
+    description:
+      'The transaction stops counting: its token is free to be scanned for the right team (accepted, not duplicate) and group ' +
+      "bonuses are recomputed. Kept in the session's audit trail; stations and admin get `transaction:updated` and `state:update`.",
+    params: { id: "The transaction's id." },
+    body: { schema: VoidRequest, required: true },
+    errors: {
+      404: 'SESSION_NOT_FOUND: no current session; NOT_FOUND: no such transaction in it.',
+      409: 'CONFLICT: already voided, or it never counted (a duplicate or rejected scan).',
+    },
+  }),
+  route('post /api/transactions/:id/reassign', 'Give a transaction to another team', 'admin', ok(ReassignResponse, 'The voided transaction and the new one.'), {
+    description: 'Voids it and records the same token, accepted, for `teamId`, in one commit (`transaction:updated`, then `transaction:new`).',
+    params: { id: "The transaction's id." },
+    body: { schema: ReassignRequest, required: true },
+    errors: {
+      404: 'SESSION_NOT_FOUND: no current session; NOT_FOUND: no such transaction, or an unregistered team.',
+      409: 'CONFLICT: already voided, never counted, or already that team\'s.',
+    },
+  }),
+  route('post /api/scores/adjust', "Adjust a team's score", 'admin', ok(ScoreAdjustResponse, 'The adjustment and the score after it.'), {
+    description: "A signed number of points for a registered team, with a reason; `TeamScore.adjustmentPoints` sums them. Kept in the audit trail.",
+    body: { schema: ScoreAdjustRequest, required: true },
+    errors: { 404: 'SESSION_NOT_FOUND: no current session; NOT_FOUND: an unregistered team.' },
   }),
 ];
 

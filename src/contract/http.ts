@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { ErrorPayload } from './errors.js';
 import {
+  Correction,
+  CorrectionReason,
   DeviceId,
   HealthSample,
   PlayerScan,
   Session,
   SessionStatus,
   SystemStatus,
+  Team,
+  TeamId,
+  TeamName,
   TeamScore,
   Timestamp,
   TokenId,
@@ -51,11 +56,13 @@ export const ExportQuery = z
 export const SessionExport = z
   .object({
     session: Session,
-    scores: z.array(TeamScore),
-    transactions: z.array(Transaction).meta({ description: 'Every transaction of the session, oldest first.' }),
+    scores: z.array(TeamScore).meta({ description: 'The final leaderboard: bonuses and adjustments included, voided transactions not.' }),
+    teams: z.array(Team),
+    transactions: z.array(Transaction).meta({ description: 'Every transaction of the session, oldest first; a voided one says so.' }),
+    corrections: z.array(Correction).meta({ description: 'The audit trail: every void, reassignment, adjustment, rename and clock correction, oldest first.' }),
     playerScans: z.array(PlayerScan),
   })
-  .meta({ id: 'SessionExport', description: 'A session with its scores, transactions and player scans (GET /api/sessions/{id}/export).' });
+  .meta({ id: 'SessionExport', description: 'A session with its scores, teams, transactions, corrections and player scans (GET /api/sessions/{id}/export).' });
 export type SessionExport = z.infer<typeof SessionExport>;
 
 export const PlayerScanRequest = z
@@ -121,3 +128,47 @@ export const StatusResponse = z
   .object({ system: SystemStatus, health: HealthSample.nullable().meta({ description: 'Null until the first sample.' }) })
   .meta({ id: 'StatusResponse', description: 'The system summary and the latest health sample.' });
 export type StatusResponse = z.infer<typeof StatusResponse>;
+
+export const CreateTeamRequest = z
+  .object({ name: TeamName })
+  .meta({ id: 'CreateTeamRequest', description: 'POST /api/teams and `team:create`: registers a team (a name another team has, without case, answers that team).' });
+export type CreateTeamRequest = z.infer<typeof CreateTeamRequest>;
+
+export const RenameTeamRequest = z
+  .object({ name: TeamName })
+  .meta({ id: 'RenameTeamRequest', description: "PATCH /api/teams/{teamId}: corrects a team's name; its id stays." });
+
+export const VoidRequest = z
+  .object({ reason: CorrectionReason })
+  .meta({ id: 'VoidRequest', description: 'POST /api/transactions/{id}/void: the transaction stops counting and its token is free again.' });
+
+export const ReassignRequest = z
+  .object({ teamId: TeamId.meta({ description: 'A registered team (its id or its name).' }), reason: CorrectionReason })
+  .meta({ id: 'ReassignRequest', description: 'POST /api/transactions/{id}/reassign: void, and the same token accepted for this team, in one commit.' });
+
+export const ScoreAdjustRequest = z
+  .object({
+    teamId: TeamId.meta({ description: 'A registered team (its id or its name).' }),
+    points: z
+      .number()
+      .int()
+      .min(-100_000_000)
+      .max(100_000_000)
+      .refine((points) => points !== 0, 'an adjustment of 0 changes nothing')
+      .meta({ description: 'Signed: −75000 takes 75,000 points off.' }),
+    reason: CorrectionReason,
+  })
+  .meta({ id: 'ScoreAdjustRequest', description: "POST /api/scores/adjust: adds to or takes from a team's score.", examples: [{ teamId: 'Red Herrings', points: -75000, reason: 'penalty' }] });
+
+export const ReassignResponse = z
+  .object({
+    voided: Transaction.meta({ description: 'The original transaction, now voided.' }),
+    transaction: Transaction.meta({ description: 'The new accepted transaction for the right team.' }),
+  })
+  .meta({ id: 'ReassignResponse', description: 'The voided transaction and the one that replaced it.' });
+export type ReassignResponse = z.infer<typeof ReassignResponse>;
+
+export const ScoreAdjustResponse = z
+  .object({ correction: Correction, score: TeamScore.meta({ description: "The team's score after it." }) })
+  .meta({ id: 'ScoreAdjustResponse', description: 'The adjustment as kept, and the score after it.' });
+export type ScoreAdjustResponse = z.infer<typeof ScoreAdjustResponse>;

@@ -18,9 +18,25 @@ export const TokenId = z.string().trim().min(1).max(128).meta({
 });
 export const TeamId = z.string().trim().min(1, 'team id must not be empty').max(64).meta({
   id: 'TeamId',
-  description: 'A team: any non-empty name up to 64 characters. A team appears in the scores with its first accepted transaction.',
+  description:
+    "A team: its id, or its name matched without case (\"red herrings\" is the registered \"Red Herrings\"). A submission naming " +
+    'an unregistered team registers it when the scan is accepted or a duplicate; its first spelling becomes its id.',
   examples: ['001'],
 });
+
+export const TeamName = z
+  .string()
+  .trim()
+  .min(1, 'a team name must not be empty')
+  .max(64, 'a team name has at most 64 characters')
+  .meta({ id: 'TeamName', description: 'A team name: 1-64 characters once trimmed, unique in a session without case.', examples: ['Red Herrings'] });
+
+export const CorrectionReason = z
+  .string()
+  .trim()
+  .min(1, 'a reason is required')
+  .max(200, 'a reason has at most 200 characters')
+  .meta({ id: 'CorrectionReason', description: 'Why a correction was made: kept in the audit trail.', examples: ['wrong team picked'] });
 export const DeviceId = z.string().trim().min(1).max(64).meta({
   id: 'DeviceId',
   description: "A device's id. GM stations and player scanners have separate id spaces: a player may not use a station's id.",
@@ -40,6 +56,23 @@ export const TransactionStatus = namedEnum(
 );
 export type TransactionStatus = z.infer<typeof TransactionStatus>;
 
+export const Voided = z
+  .object({
+    at: Timestamp,
+    reason: z.string(),
+    by: z.string().meta({ description: '`admin`, or the GM station that undid its own scan.' }),
+  })
+  .meta({ id: 'Voided', description: 'Why and when a transaction stopped counting.' });
+export type Voided = z.infer<typeof Voided>;
+
+export const GroupCompleted = z
+  .object({
+    group: z.string().meta({ description: "The group's name, without its \"(xN)\" suffix." }),
+    bonusPoints: z.number().int().nonnegative().meta({ description: 'The bonus the team gained with it.' }),
+  })
+  .meta({ id: 'GroupCompleted', description: 'A group a scan completed, and its bonus.' });
+export type GroupCompleted = z.infer<typeof GroupCompleted>;
+
 export const Transaction = z
   .object({
     id: z.string().meta({ description: 'Assigned by the orchestrator.' }),
@@ -51,6 +84,8 @@ export const Transaction = z
     status: TransactionStatus,
     rejectionReason: z.string().optional().meta({ description: 'Why a `rejected` transaction was rejected.' }),
     points: z.number().int().nonnegative().meta({ description: "The token's value for an accepted transaction, else 0." }),
+    voided: Voided.optional().meta({ description: 'Set when staff or its station voided it: it no longer counts and its token is free again.' }),
+    groupCompleted: GroupCompleted.optional().meta({ description: 'Set when this accepted scan completed a group for its team.' }),
   })
   .meta({
     id: 'Transaction',
@@ -70,17 +105,71 @@ export const Transaction = z
   });
 export type Transaction = z.infer<typeof Transaction>;
 
+export const Team = z
+  .object({
+    teamId: z.string().meta({ description: 'Never changes: the first spelling of its name.' }),
+    name: TeamName,
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Team', description: "A session's registered team.", examples: [{ teamId: 'Red Herrings', name: 'Red Herrings', createdAt: '2025-05-10T19:58:10.000Z' }] });
+export type Team = z.infer<typeof Team>;
+
 export const TeamScore = z
   .object({
     teamId: z.string(),
-    currentScore: z.number().int().meta({ description: 'Points of accepted tokens plus bonus points.' }),
+    name: z.string().meta({ description: "The team's name (its id unless staff renamed it)." }),
+    currentScore: z.number().int().meta({ description: 'Points of accepted tokens plus bonus points plus adjustments.' }),
     tokensScanned: z.number().int().nonnegative().meta({ description: 'Accepted tokens.' }),
     bonusPoints: z.number().int().nonnegative().meta({ description: 'Group bonuses: (N − 1) × the members\' values for each completed group "Name (xN)".' }),
+    adjustmentPoints: z.number().int().meta({ description: "The sum of staff's score adjustments (signed)." }),
     completedGroups: z.array(z.string()).meta({ description: 'Groups of which the team holds every member.' }),
     lastUpdate: Timestamp,
   })
-  .meta({ id: 'TeamScore', description: "A team's score in the current session." });
+  .meta({ id: 'TeamScore', description: "A registered team's score in the current session (0 until it scores)." });
 export type TeamScore = z.infer<typeof TeamScore>;
+
+export const CorrectionKind = namedEnum(
+  'CorrectionKind',
+  ['void', 'reassign', 'adjust', 'rename', 'clock'],
+  '`void`: a transaction stopped counting; `reassign`: voided and recorded for another team; `adjust`: points added to or taken ' +
+    "from a team; `rename`: a team's name corrected; `clock`: the game clock's length or elapsed time corrected.",
+);
+export type CorrectionKind = z.infer<typeof CorrectionKind>;
+
+export const Correction = z
+  .object({
+    id: z.string(),
+    sessionId: z.string(),
+    kind: CorrectionKind,
+    at: Timestamp,
+    by: z.string().meta({ description: '`admin`, or the GM station that made it.' }),
+    reason: z.string().optional().meta({ description: 'Why (required for void, reassign and adjust).' }),
+    transactionId: z.string().optional().meta({ description: 'The transaction voided or reassigned.' }),
+    teamId: z.string().optional().meta({ description: 'The team adjusted or renamed, or the team a transaction was reassigned to.' }),
+    points: z.number().int().optional().meta({ description: 'An adjustment, signed.' }),
+    newTransactionId: z.string().optional().meta({ description: 'The transaction a reassignment recorded for the new team.' }),
+    name: z.string().optional().meta({ description: "A renamed team's new name." }),
+    previousName: z.string().optional().meta({ description: "A renamed team's name before." }),
+    plannedMinutes: z.number().int().nullable().optional().meta({ description: 'A clock correction: the planned length set (null: none).' }),
+    adjustSeconds: z.number().int().optional().meta({ description: 'A clock correction: seconds added to the elapsed time.' }),
+  })
+  .meta({
+    id: 'Correction',
+    description: "A staff or station correction, kept in the session's audit trail beside what it corrects (never an edit of it).",
+    examples: [
+      {
+        id: '0196b7d0-0000-7000-8000-000000000001',
+        sessionId: '0196b7c0-1d2e-7f00-8000-1a2b3c4d5e6f',
+        kind: 'adjust',
+        at: '2025-05-10T20:40:00.000Z',
+        by: 'admin',
+        reason: 'penalty: phone out during the game',
+        teamId: 'Red Herrings',
+        points: -75000,
+      },
+    ],
+  });
+export type Correction = z.infer<typeof Correction>;
 
 export const VideoState = z.enum(['idle', 'loading', 'playing', 'paused', 'completed', 'error']).meta({ id: 'VideoState', description: 'What the TV is doing.' });
 export type VideoState = z.infer<typeof VideoState>;
@@ -196,7 +285,8 @@ export const GameState = z
     lastUpdate: Timestamp,
     video: VideoStatus.meta({ description: 'The latest `video:status`, so a station that just connected knows what the TV shows.' }),
     currentVideo: CurrentVideo.optional(),
-    scores: z.array(TeamScore),
+    scores: z.array(TeamScore).meta({ description: 'Every registered team, highest score first.' }),
+    teams: z.array(Team).meta({ description: "The session's registered teams, in the order they were registered." }),
     recentTransactions: z.array(Transaction).meta({ description: "The session's latest transactions, newest last." }),
     systemStatus: SystemStatus,
     clock: GameClock.optional().meta({ description: 'The game clock; absent when there is no session.' }),

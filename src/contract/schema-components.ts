@@ -14,10 +14,11 @@ const errorCodeMeanings: Record<ErrorCode, string> = {
   INVALID_DATA: 'a malformed payload or body, with `details: [{field, message}]`; nothing was written (400; 404 for an unknown token over HTTP)',
   SERVER_ERROR: 'an unexpected failure; the stack is logged, never sent (500; 503 from /health while starting or stopping)',
   RATE_LIMITED: 'over a rate limit: the event or request was not processed, retry later (429)',
-  NOT_FOUND: 'no such HTTP route (404)',
+  NOT_FOUND: 'no such HTTP route, or a transaction or team the session does not have (404)',
   VIDEO_BUSY: "a clip cannot be queued now: another plays, the queue is full, or the scanner already has one waiting (409, body `status: \"rejected\"`)",
   FORBIDDEN: "a request whose Host or Origin is not the orchestrator's own (403)",
   TEAM_LIMIT: 'a submission for a new team when the session already has MAX_TEAMS teams (409)',
+  CONFLICT: 'a correction the log contradicts: a transaction already voided, one that never counted, a team name another team has (409)',
 };
 
 /**

@@ -1,7 +1,10 @@
 import {
   AppError,
+  type Correction,
   type GameState,
   type PlayerScan,
+  type Team,
+  type TeamScore,
   type SessionExport,
   type Session,
   type SessionStatus,
@@ -9,7 +12,8 @@ import {
   type TransactionSubmit,
 } from '../contract/index.js';
 import type { Clock } from '../ports/clock.js';
-import type { GameStore, SessionRecord } from '../ports/store.js';
+import type { Corrector } from '../ports/game-corrections.js';
+import type { GameStore, SessionRecord, SessionTeam } from '../ports/store.js';
 import {
   applyClockEvent,
   clockFromEvents,
@@ -20,11 +24,12 @@ import {
   type GameClockState,
   type GameClockView,
 } from './game-clock.js';
-import { ScoreBoard } from './score-board.js';
 import { UnknownTokenError } from './errors.js';
+import { PAUSED_REASON, SessionLedger } from './session-ledger.js';
+import { teamNameOf } from './team-roster.js';
 import { TokenCatalog } from './token-catalog.js';
 
-export const PAUSED_REASON = 'session is paused';
+export { PAUSED_REASON } from './session-ledger.js';
 export const UNKNOWN_TOKEN_REASON = 'unknown token';
 const RECENT_IN_STATE = 10;
 const RECENT_IN_SYNC = 100;
@@ -47,7 +52,7 @@ export interface ClockCorrection {
 }
 
 /** The game's part of GameState: the session, its scores and latest transactions. */
-export type GameProgress = Pick<GameState, 'sessionId' | 'lastUpdate' | 'scores' | 'recentTransactions' | 'clock'>;
+export type GameProgress = Pick<GameState, 'sessionId' | 'lastUpdate' | 'scores' | 'teams' | 'recentTransactions' | 'clock'>;
 
 /** A GM's submission as the game judges it: the scanner is the identified station. */
 export type Submission = TransactionSubmit & { scannerId: string };
@@ -61,6 +66,8 @@ export interface SubmitOutcome {
   fresh: boolean;
 }
 
+const nameOfCorrector = (by: Corrector) => ('admin' in by ? 'admin' : by.stationId);
+
 /**
  * The authoritative game: the current session, its transaction log and the scores derived
  * from it. Session changes are written to the store before memory is touched. Transactions
@@ -72,23 +79,20 @@ export class Game {
   private current: SessionRecord | undefined;
   /** The current session's clock. */
   private clock: GameClockState | undefined;
-  private board: ScoreBoard;
-  /** token key → the accepted transaction that claimed it in this session. */
-  private claimed = new Map<string, Transaction>();
-  /** scannerId|tokenKey|teamId → the first transaction of that submission. */
-  private submissions = new Map<string, Transaction>();
-  private recent: Transaction[] = [];
+  /** What the current session's log adds up to. */
+  private ledger: SessionLedger;
   /** Judged and in memory, not yet committed: see stage. */
   private readonly staged: Transaction[] = [];
-  /** Player scans waiting for the same group commit. */
+  /** Player scans and teams waiting for the same group commit. */
   private readonly stagedScans: PlayerScan[] = [];
+  private readonly stagedTeams: SessionTeam[] = [];
   /** What lastUpdate was before the staged transactions, for a failed commit to restore. */
   private lastUpdateBeforeStaging = '';
-  private counts = { transactions: 0, accepted: 0, playerScans: 0 };
+  private playerScanCount = 0;
   private lastUpdate: string;
 
   constructor(private readonly deps: GameDeps) {
-    this.board = new ScoreBoard(deps.catalog);
+    this.ledger = this.emptyLedger();
     this.lastUpdate = this.nowIso();
   }
 
@@ -125,7 +129,7 @@ export class Game {
       ...(ended ? [this.clockEvent(ended.id, 'stop', at)] : []),
       { ...this.clockEvent(started.id, 'start', at), value: plannedMs },
     ]);
-    this.load(started, []);
+    this.load(started, true);
     this.clock = startedClock(at, plannedMs);
     return this.sessionView(started);
   }
@@ -143,7 +147,7 @@ export class Game {
     if (this.clock) this.clock = applyClockEvent(this.clock, kind, at, null);
     this.touch();
     if (status === 'completed') {
-      this.load(undefined, []);
+      this.load(undefined);
       return this.sessionView(updated);
     }
     this.current = updated;
@@ -158,9 +162,10 @@ export class Game {
   commitStaged(): Transaction[] {
     const batch = this.staged.splice(0);
     const playerScans = this.stagedScans.splice(0);
+    const teams = this.stagedTeams.splice(0);
     if (batch.length === 0 && playerScans.length === 0) return batch;
     try {
-      this.deps.store.appendLog({ transactions: batch, playerScans });
+      this.deps.store.appendLog({ transactions: batch, playerScans, teams });
     } catch (error) {
       this.load(this.current);
       this.lastUpdate = this.lastUpdateBeforeStaging;
@@ -177,21 +182,16 @@ export class Game {
   stage(input: Submission): SubmitOutcome {
     const session = this.requireSession();
     const token = this.deps.catalog.get(input.tokenId);
-    const tokenKey = TokenCatalog.keyOf(input.tokenId);
-    const submissionKey = `${input.scannerId}\u0000${tokenKey}\u0000${input.teamId}`;
-    const earlier = this.submissions.get(submissionKey);
+    const registered = this.ledger.roster.find(input.teamId);
+    const teamId = registered?.teamId ?? teamNameOf(input.teamId);
+    const earlier = this.ledger.previousAnswer(input.scannerId, input.tokenId, teamId);
     if (earlier) return { transaction: earlier, fresh: false };
-    const maxTeams = this.deps.maxTeams ?? DEFAULT_MAX_TEAMS;
-    if (!this.board.hasTeam(input.teamId) && this.board.teamCount() >= maxTeams) {
-      throw new AppError('TEAM_LIMIT', `this session already has ${maxTeams} teams: choose one of them`, {
-        details: [{ field: 'teamId', message: `at most ${maxTeams} teams per session` }],
-      });
-    }
+    if (!registered) this.requireRoomForTeam();
 
     const base = {
       id: this.deps.newId(),
       tokenId: token?.id ?? input.tokenId,
-      teamId: input.teamId,
+      teamId,
       scannerId: input.scannerId,
       sessionId: session.id,
       timestamp: this.nowIso(),
@@ -202,15 +202,104 @@ export class Game {
     } else if (!token) {
       transaction = { ...base, status: 'rejected', rejectionReason: UNKNOWN_TOKEN_REASON, points: 0 };
     } else {
-      const owner = this.claimed.get(tokenKey);
+      const owner = this.ledger.holderOf(token.id);
       transaction = owner
-        ? { ...base, status: 'duplicate', rejectionReason: `already scanned by team ${owner.teamId}`, points: 0 }
+        ? { ...base, status: 'duplicate', rejectionReason: `already scanned by team ${this.teamName(owner.teamId)}`, points: 0 }
         : { ...base, status: 'accepted', points: token.value };
     }
     if (this.staged.length === 0) this.lastUpdateBeforeStaging = this.lastUpdate;
-    this.remember(transaction);
-    this.staged.push(transaction);
-    return { transaction, fresh: true };
+    // An accepted or duplicate scan for a new team registers it, in the same commit.
+    if (!registered && transaction.status !== 'rejected') {
+      const team = { teamId, name: teamId, createdAt: transaction.timestamp };
+      this.ledger.addTeam(team);
+      this.stagedTeams.push({ ...team, sessionId: session.id });
+    }
+    const recorded = this.ledger.record(transaction);
+    this.lastUpdate = recorded.timestamp;
+    this.staged.push(recorded);
+    return { transaction: recorded, fresh: true };
+  }
+
+  /** Registers a team in the current session, or answers the one already registered under that name. */
+  registerTeam(name: string): { team: Team; created: boolean } {
+    this.commitStaged();
+    const session = this.requireSession();
+    const existing = this.ledger.roster.find(name);
+    if (existing) return { team: existing, created: false };
+    this.requireRoomForTeam();
+    const teamName = teamNameOf(name);
+    const team: Team = { teamId: teamName, name: teamName, createdAt: this.nowIso() };
+    this.durably(() => this.deps.store.appendLog({ transactions: [], playerScans: [], teams: [{ ...team, sessionId: session.id }] }));
+    this.ledger.addTeam(team);
+    this.touch();
+    return { team, created: true };
+  }
+
+  /** Corrects a team's name; its id stays. Kept in the audit trail. */
+  renameTeam(teamId: string, name: string, by: Corrector): Team {
+    this.commitStaged();
+    const team = this.requireTeam(teamId);
+    const renamed = this.ledger.roster.renamed(team.teamId, name);
+    if ('refused' in renamed) {
+      throw new AppError('CONFLICT', `another team is already called ${teamNameOf(name)}`, { details: [{ field: 'name', message: 'taken by another team' }] });
+    }
+    if (renamed.name === team.name) return team;
+    this.correct({ kind: 'rename', teamId: team.teamId, name: renamed.name, previousName: team.name }, by);
+    return renamed;
+  }
+
+  /**
+   * Voids a transaction of the current session: it stops counting and its token is free again.
+   * A station may void only its own.
+   */
+  voidTransaction(transactionId: string, reason: string, by: Corrector): Transaction {
+    this.commitStaged();
+    const transaction = this.requireStanding(transactionId, by);
+    const voided = this.correct({ kind: 'void', transactionId: transaction.id, reason }, by);
+    if (!voided) throw new AppError('SERVER_ERROR', `transaction ${transactionId} could not be voided`);
+    return voided;
+  }
+
+  /** Voids a transaction and records its token, accepted, for another registered team, in one commit. */
+  reassignTransaction(transactionId: string, teamId: string, reason: string, by: Corrector): { voided: Transaction; transaction: Transaction } {
+    this.commitStaged();
+    const original = this.requireStanding(transactionId, by);
+    const team = this.requireTeam(teamId);
+    if (team.teamId === original.teamId) {
+      throw new AppError('CONFLICT', `transaction ${transactionId} is already ${team.name}'s`, { details: [{ field: 'teamId', message: 'the same team' }] });
+    }
+    const replacement: Transaction = {
+      id: this.deps.newId(),
+      tokenId: original.tokenId,
+      teamId: team.teamId,
+      scannerId: original.scannerId,
+      sessionId: original.sessionId,
+      timestamp: this.nowIso(),
+      status: 'accepted',
+      points: this.deps.catalog.get(original.tokenId)?.value ?? original.points,
+    };
+    const voided = this.correct({ kind: 'reassign', transactionId: original.id, teamId: team.teamId, newTransactionId: replacement.id, reason }, by, replacement);
+    if (!voided) throw new AppError('SERVER_ERROR', `transaction ${transactionId} could not be reassigned`);
+    const transaction = this.ledger.record(replacement);
+    this.lastUpdate = transaction.timestamp;
+    return { voided, transaction };
+  }
+
+  /** Adds signed points to a registered team's score, with a reason. */
+  adjustScore(teamId: string, points: number, reason: string, by: Corrector): { correction: Correction; score: TeamScore } {
+    this.commitStaged();
+    const team = this.requireTeam(teamId);
+    const correction = this.correctionOf({ kind: 'adjust', teamId: team.teamId, points, reason }, by);
+    this.store([correction]);
+    this.ledger.correct(correction);
+    this.touch();
+    const score = this.ledger.score(team.teamId);
+    if (!score) throw new AppError('SERVER_ERROR', `no score for team ${team.teamId}`);
+    return { correction, score };
+  }
+
+  teams(): Team[] {
+    return this.current ? this.ledger.teams() : [];
   }
 
   /**
@@ -228,7 +317,7 @@ export class Game {
       video: token.video !== undefined,
     };
     this.stagedScans.push(scan);
-    if (this.current) this.counts.playerScans += 1;
+    if (this.current) this.playerScanCount += 1;
     return scan;
   }
 
@@ -241,11 +330,13 @@ export class Game {
   sessionRecord(sessionId: string): SessionExport {
     const session = this.current?.id === sessionId ? this.sessionView(this.current) : this.deps.store.session(sessionId);
     if (!session) throw new AppError('SESSION_NOT_FOUND', `no session ${sessionId}`);
-    const transactions = this.deps.store.transactions(sessionId);
+    const { ledger, transactions } = this.replay(sessionId);
     return {
       session,
-      scores: ScoreBoard.fromLog(this.deps.catalog, transactions).scores(),
+      scores: ledger.scores(),
+      teams: ledger.teams(),
       transactions,
+      corrections: this.auditTrail(sessionId),
       playerScans: this.deps.store.playerScans(sessionId),
     };
   }
@@ -255,8 +346,9 @@ export class Game {
     return {
       sessionId: this.current?.id ?? null,
       lastUpdate: this.lastUpdate,
-      scores: this.board.scores(),
-      recentTransactions: this.recent.slice(-RECENT_IN_STATE),
+      scores: this.current ? this.ledger.scores() : [],
+      teams: this.teams(),
+      recentTransactions: this.current ? this.ledger.latest(RECENT_IN_STATE) : [],
       ...(this.clock && this.current ? { clock: clockView(this.clock) } : {}),
     };
   }
@@ -282,7 +374,7 @@ export class Game {
 
   /** The last transactions of the current session, oldest first. */
   recentTransactions(limit = RECENT_IN_SYNC): Transaction[] {
-    return this.recent.slice(-limit);
+    return this.current ? this.ledger.latest(limit) : [];
   }
 
   private requireSession(): SessionRecord {
@@ -290,22 +382,119 @@ export class Game {
     return this.current;
   }
 
-  private load(session: SessionRecord | undefined, log?: Transaction[]): void {
+  /** Loads a session from the store (or starts `session` afresh, with `fresh`), or none. */
+  private load(session: SessionRecord | undefined, fresh = false): void {
     this.current = session;
-    this.board = new ScoreBoard(this.deps.catalog);
-    this.claimed = new Map();
-    this.submissions = new Map();
-    this.recent = [];
-    this.counts = { transactions: 0, accepted: 0, playerScans: 0 };
+    // Emptied first: when the store cannot be read, nothing unstored stays in memory.
+    this.ledger = this.emptyLedger();
+    this.playerScanCount = 0;
     this.clock = undefined;
-    if (session) {
-      for (const transaction of log ?? this.deps.store.transactions(session.id)) this.remember(transaction);
-      if (!log) {
-        this.counts.playerScans = this.deps.store.playerScans(session.id).length;
-        this.clock = this.storedClock(session);
-      }
+    if (session && !fresh) {
+      this.ledger = this.replay(session.id).ledger;
+      this.playerScanCount = this.deps.store.playerScans(session.id).length;
+      this.clock = this.storedClock(session);
     }
     this.touch();
+  }
+
+  private emptyLedger(): SessionLedger {
+    return new SessionLedger(this.deps.catalog, this.deps.maxTeams ?? DEFAULT_MAX_TEAMS);
+  }
+
+  private replay(sessionId: string): { ledger: SessionLedger; transactions: Transaction[] } {
+    const store = this.deps.store;
+    return SessionLedger.replay(this.deps.catalog, this.deps.maxTeams ?? DEFAULT_MAX_TEAMS, {
+      teams: store.teams(sessionId),
+      transactions: store.transactions(sessionId),
+      corrections: store.corrections(sessionId),
+    });
+  }
+
+  /** The session's corrections with the staff's clock corrections, in the order they were made. */
+  private auditTrail(sessionId: string): Correction[] {
+    const corrections: Correction[] = this.deps.store.corrections(sessionId).map(({ position: _position, ...correction }) => correction);
+    this.deps.store.clockEvents(sessionId).forEach((event, index) => {
+      if (event.by === 'session' || (event.kind !== 'plan' && event.kind !== 'adjust')) return;
+      corrections.push({
+        id: `clock-${sessionId}-${index}`,
+        sessionId,
+        kind: 'clock',
+        at: event.at,
+        by: event.by,
+        ...(event.kind === 'plan'
+          ? { plannedMinutes: event.value === null ? null : Math.round(event.value / 60_000) }
+          : { adjustSeconds: Math.round((event.value ?? 0) / 1000) }),
+      });
+    });
+    return corrections.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+
+  private correctionOf(change: Omit<Correction, 'id' | 'sessionId' | 'at' | 'by'>, by: Corrector): Correction {
+    const session = this.requireSession();
+    return { id: this.deps.newId(), sessionId: session.id, at: this.nowIso(), by: nameOfCorrector(by), ...change };
+  }
+
+  /** Stores a correction (with the transaction it records, for a reassignment), then applies it. */
+  private correct(change: Omit<Correction, 'id' | 'sessionId' | 'at' | 'by'>, by: Corrector, replacement?: Transaction): Transaction | undefined {
+    const correction = this.correctionOf(change, by);
+    this.store([correction], replacement ? [replacement] : []);
+    const voided = this.ledger.correct(correction);
+    this.touch();
+    return voided;
+  }
+
+  private store(corrections: Correction[], transactions: Transaction[] = []): void {
+    const position = this.ledger.transactionCount;
+    this.durably(() =>
+      this.deps.store.appendLog({ transactions, playerScans: [], corrections: corrections.map((correction) => ({ ...correction, position })) }),
+    );
+  }
+
+  /** A write that, when it fails, leaves the game as the store has it. */
+  private durably(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.load(this.current);
+      throw error;
+    }
+  }
+
+  private requireRoomForTeam(): void {
+    const maxTeams = this.deps.maxTeams ?? DEFAULT_MAX_TEAMS;
+    if (this.ledger.roster.size >= maxTeams) {
+      throw new AppError('TEAM_LIMIT', `this session already has ${maxTeams} teams: choose one of them`, {
+        details: [{ field: 'teamId', message: `at most ${maxTeams} teams per session` }],
+      });
+    }
+  }
+
+  private requireTeam(teamId: string): Team {
+    this.requireSession();
+    const team = this.ledger.roster.find(teamId);
+    if (!team) throw new AppError('NOT_FOUND', `no team ${teamId} in this session: register it first`, { details: [{ field: 'teamId', message: 'not a registered team' }] });
+    return team;
+  }
+
+  /** A transaction of the current session that counts, which `by` may correct. */
+  private requireStanding(transactionId: string, by: Corrector): Transaction {
+    const session = this.requireSession();
+    const standing = this.ledger.standingTransaction(transactionId);
+    const known = standing ?? this.deps.store.transaction(transactionId);
+    if (!known || known.sessionId !== session.id) {
+      throw new AppError('NOT_FOUND', `no transaction ${transactionId} in the current session`);
+    }
+    if ('stationId' in by && known.scannerId !== by.stationId) {
+      throw new AppError('FORBIDDEN', `transaction ${transactionId} was recorded by ${known.scannerId}: only that station or staff can undo it`);
+    }
+    if (standing) return standing;
+    const voided = this.ledger.voidOf(transactionId);
+    if (voided) throw new AppError('CONFLICT', `transaction ${transactionId} was already voided (${voided.reason})`);
+    throw new AppError('CONFLICT', `transaction ${transactionId} never counted (${known.status}): there is nothing to undo`);
+  }
+
+  private teamName(teamId: string): string {
+    return this.ledger.roster.find(teamId)?.name ?? teamId;
   }
 
   /**
@@ -321,22 +510,6 @@ export class Game {
     return { sessionId, at: new Date(at).toISOString(), kind, value: null, by };
   }
 
-  private remember(transaction: Transaction): void {
-    const tokenKey = TokenCatalog.keyOf(transaction.tokenId);
-    if (transaction.status === 'accepted' && !this.claimed.has(tokenKey)) this.claimed.set(tokenKey, transaction);
-    // A rejection for a paused session is not final: the same scan is judged anew once resumed.
-    if (transaction.rejectionReason !== PAUSED_REASON) {
-      const key = `${transaction.scannerId}\u0000${tokenKey}\u0000${transaction.teamId}`;
-      if (!this.submissions.has(key)) this.submissions.set(key, transaction);
-    }
-    this.board.apply(transaction);
-    this.recent.push(transaction);
-    if (this.recent.length > RECENT_IN_SYNC * 2) this.recent = this.recent.slice(-RECENT_IN_SYNC);
-    this.counts.transactions += 1;
-    if (transaction.status === 'accepted') this.counts.accepted += 1;
-    this.lastUpdate = transaction.timestamp;
-  }
-
   private sessionView(session: SessionRecord): Session {
     const live = this.current?.id === session.id;
     if (!live) {
@@ -345,9 +518,9 @@ export class Game {
     }
     return {
       ...session,
-      transactionCount: this.counts.transactions,
-      acceptedCount: this.counts.accepted,
-      playerScanCount: this.counts.playerScans,
+      transactionCount: this.ledger.transactionCount,
+      acceptedCount: this.ledger.acceptedCount,
+      playerScanCount: this.playerScanCount,
     };
   }
 

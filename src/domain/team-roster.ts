@@ -7,9 +7,14 @@ export interface Team {
 
 export const TEAM_NAME_MAX = 64;
 
+/** A name as kept: trimmed, inner runs of spaces made one. */
+export function teamNameOf(name: string): string {
+  return name.trim().replace(/\s+/g, ' ');
+}
+
 /** Names compare without case and surrounding or repeated spaces: "red  herrings" is "Red Herrings". */
 export function teamKey(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+  return teamNameOf(name).toLowerCase();
 }
 
 export type RegisterOutcome = { team: Team; created: boolean } | { refused: 'empty' | 'too-long' | 'full' };
@@ -39,7 +44,7 @@ export class TeamRoster {
 
   /** Registers `name`, or answers the team already registered under it. */
   register(name: string, createdAt: string, newId: () => string): RegisterOutcome {
-    const trimmed = name.trim().replace(/\s+/g, ' ');
+    const trimmed = teamNameOf(name);
     if (trimmed === '') return { refused: 'empty' };
     if (trimmed.length > TEAM_NAME_MAX) return { refused: 'too-long' };
     const existing = this.find(trimmed);
@@ -56,17 +61,25 @@ export class TeamRoster {
     this.byKey.set(teamKey(team.name), team);
   }
 
-  /** Renames a team; refused when another team has that name. */
-  rename(teamId: string, name: string): Team | { refused: 'unknown' | 'empty' | 'too-long' | 'taken' } {
+  /** The team `teamId` would be once renamed, or why it cannot be; changes nothing. */
+  renamed(teamId: string, name: string): Team | { refused: 'unknown' | 'empty' | 'too-long' | 'taken' } {
     const team = this.byId.get(teamId);
     if (!team) return { refused: 'unknown' };
-    const trimmed = name.trim().replace(/\s+/g, ' ');
+    const trimmed = teamNameOf(name);
     if (trimmed === '') return { refused: 'empty' };
     if (trimmed.length > TEAM_NAME_MAX) return { refused: 'too-long' };
     const other = this.byKey.get(teamKey(trimmed));
     if (other && other.teamId !== teamId) return { refused: 'taken' };
-    this.byKey.delete(teamKey(team.name));
-    const renamed = { ...team, name: trimmed };
+    return { ...team, name: trimmed };
+  }
+
+  /** Renames a team; refused when another team has that name. */
+  rename(teamId: string, name: string): Team | { refused: 'unknown' | 'empty' | 'too-long' | 'taken' } {
+    const renamed = this.renamed(teamId, name);
+    if ('refused' in renamed) return renamed;
+    const before = this.byId.get(teamId);
+    // Only its own key: after a replay another team may hold the old name's key.
+    if (before && this.byKey.get(teamKey(before.name)) === before) this.byKey.delete(teamKey(before.name));
     this.add(renamed);
     return renamed;
   }

@@ -1,12 +1,24 @@
-import type { PlayerScan, Session, Transaction, VideoItem } from '../contract/index.js';
+import type { Correction, PlayerScan, Session, Team, Transaction, VideoItem } from '../contract/index.js';
 import type { ClockEvent } from '../domain/game-clock.js';
 
 /** A session as stored; the counts of `Session` are derived from the logs. */
 export type SessionRecord = Omit<Session, 'transactionCount' | 'acceptedCount' | 'playerScanCount'>;
 
+/** A team as registered in one session. */
+export type SessionTeam = Team & { sessionId: string };
+
+/**
+ * A correction as kept: `position` is how many of the session's transactions were recorded
+ * before it, so a replay applies it at the same point of the log (a void before the
+ * transaction that re-scanned its token).
+ */
+export type StoredCorrection = Correction & { position: number };
+
 export interface LogBatch {
   transactions: readonly Transaction[];
   playerScans: readonly PlayerScan[];
+  teams?: readonly SessionTeam[];
+  corrections?: readonly StoredCorrection[];
 }
 
 /**
@@ -24,12 +36,17 @@ export interface GameStore {
   /** A session's clock events in the order they happened. */
   clockEvents(sessionId: string): ClockEvent[];
   /**
-   * Appends the transactions and player scans of one group commit in one store transaction:
-   * all are durable when it returns, or none is written.
+   * Appends the transactions, player scans, teams and corrections of one commit in one store
+   * transaction: all are durable when it returns, or none is written.
    */
   appendLog(batch: LogBatch): void;
-  /** A session's transactions in commit order. */
+  /** A session's transactions in commit order, as they were recorded (a void is a correction). */
   transactions(sessionId: string): Transaction[];
+  transaction(id: string): Transaction | undefined;
+  /** A session's registered teams, in the order they were registered, with their first names. */
+  teams(sessionId: string): Team[];
+  /** A session's corrections in the order they were made. */
+  corrections(sessionId: string): StoredCorrection[];
   playerScans(sessionId: string): PlayerScan[];
   sessions(): Session[];
   session(id: string): Session | undefined;

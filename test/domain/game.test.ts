@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ClockEvent } from '../../src/domain/game-clock.js';
 import { UnknownTokenError } from '../../src/domain/errors.js';
 import type { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
-import { AppError, type PlayerScan, type Session, type Transaction } from '../../src/contract/index.js';
+import { AppError, type PlayerScan, type Session, type Team, type Transaction } from '../../src/contract/index.js';
 import { Game, PAUSED_REASON, UNKNOWN_TOKEN_REASON, type Submission, type SubmitOutcome } from '../../src/domain/game.js';
-import type { GameStore, LogBatch, SessionRecord } from '../../src/ports/store.js';
+import type { GameStore, LogBatch, SessionRecord, StoredCorrection } from '../../src/ports/store.js';
 import { caught } from '../support/caught.js';
 import { fixtureCatalog } from '../support/fixtures.js';
 import { storeFolderPerTest } from '../support/store-files.js';
@@ -36,6 +36,15 @@ class FailingStore implements GameStore {
   }
   clockEvents(sessionId: string): ClockEvent[] {
     return this.inner.clockEvents(sessionId);
+  }
+  transaction(id: string): Transaction | undefined {
+    return this.inner.transaction(id);
+  }
+  teams(sessionId: string): Team[] {
+    return this.inner.teams(sessionId);
+  }
+  corrections(sessionId: string): StoredCorrection[] {
+    return this.inner.corrections(sessionId);
   }
   appendLog(batch: LogBatch): void {
     this.guard();
@@ -208,6 +217,7 @@ describe('submissions (stage, then commitStaged)', () => {
     expect(store.transactions(session.id).map((t) => t.status)).toEqual(['accepted', 'duplicate']);
     expect(game.state().scores.map((s) => [s.teamId, s.currentScore])).toEqual([
       ['team-1', 250_000],
+      ['team-2', 0],
     ]);
   });
 
@@ -420,7 +430,9 @@ describe('sessions', () => {
     expect(live).toEqual({
       session: { ...first, transactionCount: 2, acceptedCount: 2, playerScanCount: 1 },
       scores: game.state().scores,
+      teams: game.state().teams,
       transactions: [a, b],
+      corrections: [],
       playerScans: [scan],
     });
     expect(live.scores[0]).toMatchObject({ currentScore: 350_000, bonusPoints: 175_000, completedGroups: ['Pair'] });
@@ -538,5 +550,176 @@ describe('group commit (stage, then commitStaged)', () => {
     game.startSession('Next');
     expect(store.transactions(first.id)).toHaveLength(1);
     expect(store.commits).toEqual([1]);
+  });
+});
+
+describe('teams', () => {
+  it('registers a team once, without case: the first spelling is its id and a submission naming it goes to it', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    expect(game.registerTeam('  Red   Herrings ')).toMatchObject({ created: true, team: { teamId: 'Red Herrings', name: 'Red Herrings' } });
+    expect(game.registerTeam('red herrings')).toMatchObject({ created: false, team: { teamId: 'Red Herrings' } });
+    expect(submit(game, { tokenId: 'tok001', teamId: 'RED HERRINGS', scannerId: 'GM_A' }).transaction.teamId).toBe('Red Herrings');
+    expect(game.teams().map((t) => t.teamId)).toEqual(['Red Herrings']);
+    expect(store.teams(session.id).map((t) => t.teamId)).toEqual(['Red Herrings']);
+    // A registered team with no points is on the board.
+    game.registerTeam('Blue');
+    expect(game.state().scores.map((s) => [s.teamId, s.currentScore])).toEqual([
+      ['Red Herrings', 10_000],
+      ['Blue', 0],
+    ]);
+  });
+
+  it('registers a new team from an accepted or duplicate scan, never from an unknown token', () => {
+    const { game } = boot();
+    game.start();
+    submit(game, { tokenId: 'nope', teamId: 'Ghosts', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok001', teamId: 'Red', scannerId: 'GM_A' });
+    submit(game, { tokenId: 'tok001', teamId: 'Green', scannerId: 'GM_A' });
+    expect(game.teams().map((t) => t.teamId)).toEqual(['Red', 'Green']);
+  });
+
+  it('refuses a team past the limit with TEAM_LIMIT', () => {
+    const { game } = boot(openStore(), { maxTeams: 2 });
+    game.start();
+    game.registerTeam('A');
+    game.registerTeam('B');
+    expect(appError(() => game.registerTeam('C')).code).toBe('TEAM_LIMIT');
+    expect(game.registerTeam('a').created).toBe(false);
+  });
+
+  it('renames a team under its id, refusing a name another team has; both survive a restart', () => {
+    const { game } = boot();
+    const session = game.start();
+    game.registerTeam('Red');
+    game.registerTeam('Blue');
+    expect(game.renameTeam('Red', 'Red Herrings', { admin: true })).toMatchObject({ teamId: 'Red', name: 'Red Herrings' });
+    expect(appError(() => game.renameTeam('Red', 'BLUE', { admin: true })).code).toBe('CONFLICT');
+    expect(appError(() => game.renameTeam('Nobody', 'Green', { admin: true })).code).toBe('NOT_FOUND');
+    const { game: restarted } = restart();
+    restarted.start();
+    expect(restarted.teams()).toEqual([expect.objectContaining({ teamId: 'Red', name: 'Red Herrings' }), expect.objectContaining({ teamId: 'Blue' })]);
+    expect(restarted.sessionRecord(session.id).corrections).toEqual([
+      expect.objectContaining({ kind: 'rename', teamId: 'Red', name: 'Red Herrings', previousName: 'Red', by: 'admin' }),
+    ]);
+  });
+
+  it('starts each session with no teams', () => {
+    const { game } = boot();
+    game.start();
+    game.registerTeam('Red');
+    game.startSession('Next');
+    expect(game.state().teams).toEqual([]);
+    expect(game.state().scores).toEqual([]);
+  });
+});
+
+describe('corrections', () => {
+  function wrongTeamScan() {
+    const booted = boot();
+    const session = booted.game.start();
+    booted.game.registerTeam('Red');
+    booted.game.registerTeam('Blue');
+    tick();
+    const wrong = submit(booted.game, { tokenId: 'pair01', teamId: 'Red', scannerId: 'GM_A' }).transaction;
+    tick();
+    return { ...booted, session, wrong };
+  }
+
+  it('voids a transaction: it stops counting and its token can be scanned for the right team (accepted)', () => {
+    const { game, store, session, wrong } = wrongTeamScan();
+    const voided = game.voidTransaction(wrong.id, 'wrong team', { admin: true });
+    expect(voided).toMatchObject({ id: wrong.id, voided: { reason: 'wrong team', by: 'admin', at: '2025-01-01T20:00:02.000Z' } });
+    expect(game.state().scores.find((s) => s.teamId === 'Red')?.currentScore).toBe(0);
+    tick();
+    expect(submit(game, { tokenId: 'pair01', teamId: 'Blue', scannerId: 'GM_A' }).transaction).toMatchObject({ status: 'accepted', points: 50_000 });
+    // The same station's same submission as before the void is judged anew, not answered with the voided one.
+    expect(submit(game, { tokenId: 'pair01', teamId: 'Red', scannerId: 'GM_A' }).transaction.status).toBe('duplicate');
+    expect(store.corrections(session.id)).toEqual([expect.objectContaining({ kind: 'void', transactionId: wrong.id, position: 1 })]);
+    // The log itself is never edited.
+    expect(store.transactions(session.id)[0]).toEqual(wrong);
+  });
+
+  it('refuses to void twice, a transaction that never counted, or an unknown one, and changes nothing', () => {
+    const { game, store, session, wrong } = wrongTeamScan();
+    const duplicate = submit(game, { tokenId: 'pair01', teamId: 'Blue', scannerId: 'GM_A' }).transaction;
+    game.voidTransaction(wrong.id, 'wrong team', { admin: true });
+    const before = JSON.stringify({ state: game.state(), corrections: store.corrections(session.id) });
+    expect(appError(() => game.voidTransaction(wrong.id, 'again', { admin: true })).code).toBe('CONFLICT');
+    expect(appError(() => game.voidTransaction(duplicate.id, 'no', { admin: true })).code).toBe('CONFLICT');
+    expect(appError(() => game.voidTransaction('no-such', 'no', { admin: true })).code).toBe('NOT_FOUND');
+    expect(JSON.stringify({ state: game.state(), corrections: store.corrections(session.id) })).toBe(before);
+  });
+
+  it("lets a station void only its own transactions of the current session", () => {
+    const { game, wrong } = wrongTeamScan();
+    expect(appError(() => game.voidTransaction(wrong.id, 'not mine', { stationId: 'GM_B' })).code).toBe('FORBIDDEN');
+    expect(game.voidTransaction(wrong.id, 'undone', { stationId: 'GM_A' }).voided?.by).toBe('GM_A');
+    const old = submit(game, { tokenId: 'tok001', teamId: 'Red', scannerId: 'GM_A' }).transaction;
+    game.startSession('Next');
+    expect(appError(() => game.voidTransaction(old.id, 'too late', { stationId: 'GM_A' })).code).toBe('NOT_FOUND');
+  });
+
+  it('reassigns a transaction in one commit, breaking the group for the wrong team and completing it for the right one', () => {
+    const { game, store, session, wrong } = wrongTeamScan();
+    const pair02 = submit(game, { tokenId: 'pair02', teamId: 'Red', scannerId: 'GM_A' }).transaction;
+    expect(pair02.groupCompleted).toEqual({ group: 'Pair', bonusPoints: 175_000 });
+    expect(game.state().scores[0]).toMatchObject({ teamId: 'Red', currentScore: 350_000, completedGroups: ['Pair'] });
+
+    game.reassignTransaction(wrong.id, 'Blue', 'wrong team', { admin: true });
+    const { voided, transaction } = game.reassignTransaction(pair02.id, 'blue', 'wrong team', { admin: true });
+    expect(voided.voided?.reason).toBe('wrong team');
+    expect(transaction).toMatchObject({ teamId: 'Blue', tokenId: 'pair02', status: 'accepted', scannerId: 'GM_A', groupCompleted: { group: 'Pair' } });
+    const score = (teamId: string) => game.state().scores.find((s) => s.teamId === teamId);
+    expect(score('Red')).toMatchObject({ currentScore: 0, completedGroups: [] });
+    expect(score('Blue')).toMatchObject({ currentScore: 350_000, completedGroups: ['Pair'] });
+    expect(store.corrections(session.id).at(-1)).toMatchObject({ kind: 'reassign', transactionId: pair02.id, newTransactionId: transaction.id, teamId: 'Blue' });
+    expect(appError(() => game.reassignTransaction(transaction.id, 'Blue', 'same', { admin: true })).code).toBe('CONFLICT');
+    expect(appError(() => game.reassignTransaction(transaction.id, 'Nobody', 'unknown', { admin: true })).code).toBe('NOT_FOUND');
+  });
+
+  it('adjusts a registered team by signed points, and keeps every correction across a restart', () => {
+    const { game, session, wrong } = wrongTeamScan();
+    const { correction, score } = game.adjustScore('red', -75_000, 'penalty', { admin: true });
+    expect(correction).toMatchObject({ kind: 'adjust', teamId: 'Red', points: -75_000, reason: 'penalty', by: 'admin' });
+    expect(score).toMatchObject({ teamId: 'Red', currentScore: 50_000 - 75_000, adjustmentPoints: -75_000 });
+    expect(appError(() => game.adjustScore('Nobody', 5, 'x', { admin: true })).code).toBe('NOT_FOUND');
+    game.reassignTransaction(wrong.id, 'Blue', 'wrong team', { admin: true });
+    const before = game.state();
+
+    const { game: restarted } = restart();
+    restarted.start();
+    const after = restarted.state();
+    expect(after.scores).toEqual(before.scores);
+    expect(after.teams).toEqual(before.teams);
+    expect(after.recentTransactions).toEqual(before.recentTransactions);
+    const record = restarted.sessionRecord(session.id);
+    expect(record.corrections.map((c) => c.kind)).toEqual(['adjust', 'reassign']);
+    expect(record.transactions.map((t) => [t.teamId, t.voided?.reason ?? null])).toEqual([
+      ['Red', 'wrong team'],
+      ['Blue', null],
+    ]);
+  });
+
+  it('lists staff clock corrections in the audit trail', () => {
+    const { game, session } = wrongTeamScan();
+    game.correctClock({ plannedMinutes: 90, adjustSeconds: -60 }, 'admin');
+    expect(game.sessionRecord(session.id).corrections).toEqual([
+      expect.objectContaining({ kind: 'clock', by: 'admin', plannedMinutes: 90 }),
+      expect.objectContaining({ kind: 'clock', by: 'admin', adjustSeconds: -60 }),
+    ]);
+  });
+
+  it('leaves the game as the store has it when a correction cannot be written', () => {
+    const store = new FailingStore(openStore());
+    const { game } = boot(store);
+    game.start();
+    const wrong = submit(game, { tokenId: 'tok001', teamId: 'Red', scannerId: 'GM_A' }).transaction;
+    const before = game.state();
+    store.failWrites = true;
+    expect(() => game.voidTransaction(wrong.id, 'wrong', { admin: true })).toThrow('disk full');
+    expect(() => game.adjustScore('Red', 5, 'x', { admin: true })).toThrow('disk full');
+    expect(() => game.registerTeam('Blue')).toThrow('disk full');
+    expect(game.state()).toEqual({ ...before, lastUpdate: game.state().lastUpdate });
   });
 });

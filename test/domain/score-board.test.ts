@@ -38,6 +38,12 @@ function tx(teamId: string, tokenId: string, status: TransactionStatus = 'accept
   };
 }
 
+function boardFromLog(log: readonly Transaction[]): ScoreBoard {
+  const board = new ScoreBoard(catalog);
+  for (const transaction of log) board.apply(transaction);
+  return board;
+}
+
 function scoreOf(board: ScoreBoard, teamId: string) {
   const score = board.scores().find((s) => s.teamId === teamId);
   if (!score) throw new Error(`no score for ${teamId}`);
@@ -56,9 +62,11 @@ describe('ScoreBoard', () => {
     expect(board.scores()).toEqual([
       {
         teamId: 'team-1',
+        name: 'team-1',
         currentScore: 20_000,
         tokensScanned: 2,
         bonusPoints: 0,
+        adjustmentPoints: 0,
         completedGroups: [],
         lastUpdate: '2025-01-01T20:02:00.000Z',
       },
@@ -156,8 +164,8 @@ describe('ScoreBoard', () => {
       incremental.apply(transaction);
       return incremental.scores();
     });
-    expect(ScoreBoard.fromLog(catalog, log).scores()).toEqual(incremental.scores());
-    expect(ScoreBoard.fromLog(catalog, log.slice(0, 4)).scores()).toEqual(snapshots[3]);
+    expect(boardFromLog(log).scores()).toEqual(incremental.scores());
+    expect(boardFromLog(log.slice(0, 4)).scores()).toEqual(snapshots[3]);
     expect(incremental.scores().map((s) => [s.teamId, s.currentScore])).toEqual([
       ['team-1', 185_000 + 370_000],
       ['team-2', 175_000 + 175_000],
@@ -170,5 +178,51 @@ describe('ScoreBoard', () => {
     const before = board.scores();
     board.apply(tx('team-1', 'pair2'));
     expect(before[0]).toMatchObject({ currentScore: 50_000, completedGroups: [] });
+  });
+
+  it('answers the group a scan completed, with its bonus', () => {
+    const board = new ScoreBoard(catalog);
+    expect(board.apply(tx('team-1', 'pair1'))).toBeUndefined();
+    expect(board.apply(tx('team-1', 'pair2'))).toEqual({ group: 'Pair', bonusPoints: 175_000 });
+  });
+
+  it('takes back a voided scan and the group it broke, and completes the group for the team that gets it', () => {
+    const board = new ScoreBoard(catalog);
+    const first = tx('team-1', 'pair1');
+    board.apply(first);
+    const second = tx('team-1', 'pair2');
+    board.apply(second);
+    expect(scoreOf(board, 'team-1')).toMatchObject({ currentScore: 350_000, bonusPoints: 175_000, completedGroups: ['Pair'] });
+
+    board.remove(second, '2025-01-01T21:00:00.000Z');
+    expect(scoreOf(board, 'team-1')).toMatchObject({
+      currentScore: 50_000,
+      tokensScanned: 1,
+      bonusPoints: 0,
+      completedGroups: [],
+      lastUpdate: '2025-01-01T21:00:00.000Z',
+    });
+
+    // Both members reassigned to team-2: the group completes there.
+    board.remove(first, '2025-01-01T21:01:00.000Z');
+    board.apply(tx('team-2', 'pair1'));
+    expect(board.apply(tx('team-2', 'pair2'))).toEqual({ group: 'Pair', bonusPoints: 175_000 });
+    expect(scoreOf(board, 'team-1')).toMatchObject({ currentScore: 0, tokensScanned: 0 });
+    expect(scoreOf(board, 'team-2')).toMatchObject({ currentScore: 350_000, completedGroups: ['Pair'] });
+  });
+
+  it('adds signed adjustments to the score, apart from bonuses', () => {
+    const board = new ScoreBoard(catalog);
+    board.apply(tx('team-1', 'single'));
+    board.adjust('team-1', -75_000, '2025-01-01T21:00:00.000Z');
+    board.adjust('team-1', 5_000, '2025-01-01T21:01:00.000Z');
+    expect(scoreOf(board, 'team-1')).toMatchObject({ currentScore: 10_000 - 70_000, adjustmentPoints: -70_000, bonusPoints: 0 });
+  });
+
+  it('lists a registered team with 0 points under its name, and its new name once renamed', () => {
+    const board = new ScoreBoard(catalog);
+    board.addTeam('Red Herrings', 'Red Herrings', '2025-01-01T20:00:00.000Z');
+    board.rename('Red Herrings', 'The Red Herrings');
+    expect(board.scores()).toEqual([expect.objectContaining({ teamId: 'Red Herrings', name: 'The Red Herrings', currentScore: 0 })]);
   });
 });

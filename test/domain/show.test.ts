@@ -32,6 +32,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Records what the show asks it to broadcast. */
 class RecordingNotifier implements ShowNotifier {
   readonly transactions: Transaction[] = [];
+  readonly updated: Transaction[] = [];
   readonly videoStatuses: VideoStatus[] = [];
   readonly sessionChanges: { sync: SyncFull; previousSessionId: string | undefined; change: SessionChange }[] = [];
   readonly connected: DeviceConnected[] = [];
@@ -45,6 +46,10 @@ class RecordingNotifier implements ShowNotifier {
   private current: (() => GameState) | undefined;
 
   constructor(private readonly sendsAtOnce = false) {}
+
+  transactionUpdated(transaction: Transaction): void {
+    this.updated.push(transaction);
+  }
 
   transactionRecorded(transaction: Transaction): void {
     this.transactions.push(transaction);

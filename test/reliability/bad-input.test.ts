@@ -2,7 +2,21 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientPayloadOf } from '../../src/transport/socket/client-payload.js';
 import { clientEventNames, clientEventSchemas, type AckResponse, type ClientEventName } from '../../src/contract/index.js';
-import { ClockCorrectionRequest, ExportQuery, LoginRequest, NewSessionRequest, PlayerHeartbeatRequest, PlayerScanRequest, UpdateSessionRequest, VideoControl } from '../../src/contract/http.js';
+import {
+  ClockCorrectionRequest,
+  CreateTeamRequest,
+  ExportQuery,
+  LoginRequest,
+  NewSessionRequest,
+  PlayerHeartbeatRequest,
+  PlayerScanRequest,
+  ReassignRequest,
+  RenameTeamRequest,
+  ScoreAdjustRequest,
+  UpdateSessionRequest,
+  VideoControl,
+  VoidRequest,
+} from '../../src/contract/http.js';
 import { MAX_MESSAGE_BYTES } from '../../src/app/settings.js';
 import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -20,8 +34,8 @@ import type { z } from 'zod';
  * Replay with FUZZ_SEED.
  */
 
-const SOCKET_RUNS = 950; // per event, and for unknown events: 6 × 950
-const HTTP_RUNS = 700; // per route: 7 × 700
+const SOCKET_RUNS = 750; // per event, and for unknown events: 8 × 750
+const HTTP_RUNS = 500; // per route: 12 × 500
 /** Far above what 10,000 refused requests should keep; only growth without bound trips it. */
 const MEMORY_GROWTH_LIMIT = 256 * 1024 * 1024;
 const STACK_TRACE = /\bat .*[(/].*:\d+:\d+|\.(?:ts|js):\d+|node_modules|node:internal/;
@@ -54,6 +68,8 @@ function stateSnapshot(): string {
     video: show.videoOverview(),
     transactions: server.store.transactions(sessionId),
     scans: server.store.playerScans(sessionId),
+    teams: server.store.teams(sessionId),
+    corrections: server.store.corrections(sessionId),
   });
 }
 
@@ -139,6 +155,8 @@ const socketPayloads: Record<ClientEventName, fc.Arbitrary<unknown>> = {
     .filter((value) => value !== null && (typeof value !== 'object' || Array.isArray(value)))
     .chain((data) => fc.constantFrom<unknown>(data, { event: 'state:request', data })),
   'transaction:submit': payloadsFor({ tokenId: 'tok001', teamId: 'Red', scannerId: 'FUZZ_GM' }, 'transaction:submit'),
+  'transaction:void': payloadsFor({ transactionId: 'fuzz-transaction', reason: 'wrong team' }, 'transaction:void'),
+  'team:create': payloadsFor({ name: 'Fuzz Team' }, 'team:create'),
   heartbeat: payloadsFor({ stationId: 'FUZZ_GM' }, 'heartbeat'),
   'video:control': fc.oneof(payloadsFor({ action: 'play', tokenId: 'tok002' }, 'video:control'), payloadsFor({ action: 'pause' })),
 };
@@ -253,6 +271,11 @@ const routes: Route[] = [
   { method: 'POST', path: '/api/scan', admin: false, schema: PlayerScanRequest, valid: { tokenId: 'tok003', deviceId: 'fuzz-player' } },
   { method: 'POST', path: '/api/heartbeat', admin: false, schema: PlayerHeartbeatRequest, valid: { deviceId: 'fuzz-player' } },
   { method: 'POST', path: '/api/video', admin: true, schema: VideoControl, valid: { action: 'play', tokenId: 'tok002' } },
+  { method: 'POST', path: '/api/teams', admin: true, schema: CreateTeamRequest, valid: { name: 'Fuzz Team' } },
+  { method: 'PATCH', path: '/api/teams/Red', admin: true, schema: RenameTeamRequest, valid: { name: 'Fuzz Team' } },
+  { method: 'POST', path: '/api/transactions/fuzz-transaction/void', admin: true, schema: VoidRequest, valid: { reason: 'wrong team' } },
+  { method: 'POST', path: '/api/transactions/fuzz-transaction/reassign', admin: true, schema: ReassignRequest, valid: { teamId: 'Red', reason: 'wrong team' } },
+  { method: 'POST', path: '/api/scores/adjust', admin: true, schema: ScoreAdjustRequest, valid: { teamId: 'Red', points: -75000, reason: 'penalty' } },
 ];
 
 /** Body text: JSON of a bad payload, or raw text (broken JSON, literal "__proto__" keys, deep nesting, over 16 kB). */

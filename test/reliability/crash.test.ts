@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Transaction, type AckResponse, type GameState, type TeamScore } from '../../src/contract/index.js';
 import { loadScoringRules, loadTokenCatalog } from '../../src/adapters/show-files.js';
-import { ScoreBoard } from '../../src/domain/score-board.js';
+import { SessionLedger } from '../../src/domain/session-ledger.js';
 import type { TokenCatalog } from '../../src/domain/token-catalog.js';
 import type { ClientSocket } from '../support/harness.js';
 import { bounded, prng, seedFrom, showTokenId, sleep, writeShowTokens } from '../support/reliability.js';
@@ -81,7 +81,7 @@ function storedIdCounts(sessionId: string): Map<string, number> {
   }
 }
 
-const scoresOf = (log: readonly Transaction[]) => ScoreBoard.fromLog(catalog, log).scores();
+const scoresOf = (log: readonly Transaction[]) => SessionLedger.replay(catalog, Number.MAX_SAFE_INTEGER, { teams: [], transactions: log, corrections: [] }).ledger.scores();
 
 describe('kill -9 under a 200-station load', () => {
   it(`keeps every acknowledged transaction once and the scores consistent over ${ROUNDS} kill/restart rounds`, async () => {

@@ -137,11 +137,16 @@ describe('sessions', () => {
 
     const csv = await api(server.url, 'GET', `/api/sessions/${id}/export?format=csv`, { token });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('timestamp,id,teamId,tokenId,scannerId,status,points,rejectionReason');
+    const [lines = [], leaderboard, corrections] = csv.text.split('\n\n').map((table) => table.trim().split('\n'));
+    expect(lines[0]).toBe('timestamp,id,teamId,tokenId,scannerId,status,points,rejectionReason,voidedAt,voidReason');
     expect(lines).toHaveLength(4);
     expect(lines[1]).toContain('"Cats, ""the best"""');
-    expect(lines[3]).toContain(',rejected,0,unknown token');
+    expect(lines[3]).toContain(',rejected,0,unknown token,,');
+    expect(leaderboard).toEqual([
+      'rank,teamId,name,score,tokensScanned,bonusPoints,adjustmentPoints,completedGroups',
+      '1,"Cats, ""the best""","Cats, ""the best""",350000,2,175000,0,Pair',
+    ]);
+    expect(corrections).toEqual(['at,kind,by,reason,transactionId,teamId,points,newTransactionId,name']);
 
     expect(await api(server.url, 'GET', '/api/sessions/no-such/export', { token })).toMatchObject({
       status: 404,

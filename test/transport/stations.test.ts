@@ -132,8 +132,9 @@ describe('transaction:submit', () => {
     expect(dup).toMatchObject({ status: 'duplicate', points: 0, teamId: 'Green' });
     expect(dup.rejectionReason).toContain('Red');
     const state = server.orchestrator.show.state();
-    // The duplicate and the rejection are logged, but create no team.
-    expect(state.scores.map((s) => [s.teamId, s.currentScore])).toEqual([['Red', 375000]]);
+    // The duplicate registers its team (with 0 points); the unknown token registers nothing.
+    expect(state.scores.map((s) => [s.teamId, s.currentScore])).toEqual([['Red', 375000], ['Green', 0]]);
+    expect(state.teams.map((t) => t.teamId)).toEqual(['Red', 'Green']);
   });
 
   it('answers a resubmission with the original transaction and broadcasts nothing new', async () => {

@@ -66,6 +66,33 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX clock_events_by_session ON clock_events(session_id, seq);
   `,
+  `
+  CREATE TABLE teams (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id  TEXT NOT NULL REFERENCES sessions(id),
+    team_id     TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    UNIQUE (session_id, team_id)
+  );
+  CREATE TABLE corrections (
+    seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                  TEXT NOT NULL UNIQUE,
+    session_id          TEXT NOT NULL REFERENCES sessions(id),
+    position            INTEGER NOT NULL,
+    kind                TEXT NOT NULL CHECK (kind IN ('void', 'reassign', 'adjust', 'rename')),
+    at                  TEXT NOT NULL,
+    by                  TEXT NOT NULL,
+    reason              TEXT,
+    transaction_id      TEXT,
+    team_id             TEXT,
+    points              INTEGER,
+    new_transaction_id  TEXT,
+    name                TEXT,
+    previous_name       TEXT
+  );
+  CREATE INDEX corrections_by_session ON corrections(session_id, seq);
+  `,
 ];
 
 export function migrate(db: Database): number {

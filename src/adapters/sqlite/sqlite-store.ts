@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { PlayerScan, Session, Transaction, VideoItem } from '../../contract/index.js';
+import type { PlayerScan, Session, Team, Transaction, VideoItem } from '../../contract/index.js';
 import type { ClockEvent } from '../../domain/game-clock.js';
-import type { GameStore, LogBatch, SessionRecord, SettingsStore, VideoQueueStore } from '../../ports/store.js';
+import type { GameStore, LogBatch, SessionRecord, SessionTeam, SettingsStore, StoredCorrection, VideoQueueStore } from '../../ports/store.js';
 import { migrate } from './migrations.js';
 
 interface SessionRow {
@@ -22,6 +22,29 @@ interface SessionCountsRow extends SessionRow {
 type TransactionRow = Omit<Transaction, 'rejectionReason'> & { rejectionReason: string | null };
 const TRANSACTION_COLUMNS = `id, session_id AS sessionId, token_id AS tokenId, team_id AS teamId, scanner_id AS scannerId,
   timestamp, status, rejection_reason AS rejectionReason, points`;
+interface CorrectionRow {
+  id: string;
+  sessionId: string;
+  position: number;
+  kind: StoredCorrection['kind'];
+  at: string;
+  by: string;
+  reason: string | null;
+  transactionId: string | null;
+  teamId: string | null;
+  points: number | null;
+  newTransactionId: string | null;
+  name: string | null;
+  previousName: string | null;
+}
+const CORRECTION_COLUMNS = `id, session_id AS sessionId, position, kind, at, by, reason, transaction_id AS transactionId, team_id AS teamId,
+  points, new_transaction_id AS newTransactionId, name, previous_name AS previousName`;
+
+function correctionOf({ points, ...row }: CorrectionRow): StoredCorrection {
+  const { reason, transactionId, teamId, newTransactionId, name, previousName, ...always } = row;
+  return { ...always, ...present({ reason, transactionId, teamId, newTransactionId, name, previousName }), ...(points === null ? {} : { points }) };
+}
+
 interface PlayerScanRow {
   session_id: string | null;
   token_id: string;
@@ -119,6 +142,14 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
          VALUES (@id, @sessionId, @tokenId, @teamId, @scannerId, @timestamp, @status, @rejectionReason, @points)`,
       ),
       transactions: db.prepare<[string], TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE session_id = ? ORDER BY seq`),
+      transaction: db.prepare<[string], TransactionRow>(`SELECT ${TRANSACTION_COLUMNS} FROM transactions WHERE id = ?`),
+      insertTeam: db.prepare(`INSERT INTO teams (session_id, team_id, name, created_at) VALUES (@sessionId, @teamId, @name, @createdAt)`),
+      teams: db.prepare<[string], Team>(`SELECT team_id AS teamId, name, created_at AS createdAt FROM teams WHERE session_id = ? ORDER BY seq`),
+      insertCorrection: db.prepare(
+        `INSERT INTO corrections (id, session_id, position, kind, at, by, reason, transaction_id, team_id, points, new_transaction_id, name, previous_name)
+         VALUES (@id, @sessionId, @position, @kind, @at, @by, @reason, @transactionId, @teamId, @points, @newTransactionId, @name, @previousName)`,
+      ),
+      corrections: db.prepare<[string], CorrectionRow>(`SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE session_id = ? ORDER BY seq`),
       insertPlayerScan: db.prepare(
         `INSERT INTO player_scans (session_id, token_id, device_id, timestamp, video)
          VALUES (@sessionId, @tokenId, @deviceId, @timestamp, @video)`,
@@ -181,7 +212,9 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
   }
 
   appendTransaction(transaction: Transaction): void {
-    this.statements.insertTransaction.run({ ...transaction, rejectionReason: transaction.rejectionReason ?? null });
+    // As it was recorded: a void is a correction beside it, a completed group is derived.
+    const { id, sessionId, tokenId, teamId, scannerId, timestamp, status, points } = transaction;
+    this.statements.insertTransaction.run({ id, sessionId, tokenId, teamId, scannerId, timestamp, status, points, rejectionReason: transaction.rejectionReason ?? null });
   }
 
   /**
@@ -191,13 +224,51 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
    */
   appendLog(batch: LogBatch): void {
     this.db.transaction(() => {
+      for (const team of batch.teams ?? []) this.insertTeam(team);
       for (const transaction of batch.transactions) this.appendTransaction(transaction);
       for (const scan of batch.playerScans) this.appendPlayerScan(scan);
+      for (const correction of batch.corrections ?? []) this.insertCorrection(correction);
     })();
   }
 
   transactions(sessionId: string): Transaction[] {
     return this.statements.transactions.all(sessionId).map(transactionOf);
+  }
+
+  transaction(id: string): Transaction | undefined {
+    const row = this.statements.transaction.get(id);
+    return row && transactionOf(row);
+  }
+
+  teams(sessionId: string): Team[] {
+    return this.statements.teams.all(sessionId);
+  }
+
+  corrections(sessionId: string): StoredCorrection[] {
+    return this.statements.corrections.all(sessionId).map(correctionOf);
+  }
+
+  private insertTeam(team: SessionTeam): void {
+    this.statements.insertTeam.run({ sessionId: team.sessionId, teamId: team.teamId, name: team.name, createdAt: team.createdAt });
+  }
+
+  private insertCorrection(correction: StoredCorrection): void {
+    if (correction.kind === 'clock') throw new Error('clock corrections are kept as clock events');
+    this.statements.insertCorrection.run({
+      id: correction.id,
+      sessionId: correction.sessionId,
+      position: correction.position,
+      kind: correction.kind,
+      at: correction.at,
+      by: correction.by,
+      reason: correction.reason ?? null,
+      transactionId: correction.transactionId ?? null,
+      teamId: correction.teamId ?? null,
+      points: correction.points ?? null,
+      newTransactionId: correction.newTransactionId ?? null,
+      name: correction.name ?? null,
+      previousName: correction.previousName ?? null,
+    });
   }
 
   appendPlayerScan(scan: PlayerScan): void {

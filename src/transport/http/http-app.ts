@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -23,15 +22,19 @@ import type { Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
 import { FailedAttempts } from '../failed-attempts.js';
-import { sameSecret } from '../same-secret.js';
 import { LogOncePer } from '../log-once.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import { securityHeaders } from './security-headers.js';
+import { accessGuards } from './access-guards.js';
+import { addCorrectionRoutes } from './correction-routes.js';
+import { sessionCsv } from './session-csv.js';
+import type { GameCorrections } from '../../ports/game-corrections.js';
 import { HttpError, httpReplyOf } from './http-errors.js';
 import { defaultHttpLimits, type HttpLimits } from './http-limits.js';
 
 export interface HttpAppDeps {
   show: ShowOperations;
+  corrections: GameCorrections;
   adminAuth: AdminAuth;
   clock: Pick<Clock, 'now'>;
   logger: Logger;
@@ -109,33 +112,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   // Player scanners: generous, but a stuck reader cannot flood the log.
   const playerLimiter = new KeyedRateLimiter(clock, limits.playerRequests);
 
-  const requireAdmin = async (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.get('authorization');
-    if (header === undefined) throw new AppError('AUTH_REQUIRED', 'admin login required');
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match?.[1] || !(await adminAuth.verifyToken(match[1], clock.now()))) {
-      throw new AppError('INVALID_TOKEN', 'the admin token is invalid or expired');
-    }
-    next();
-  };
-  /** While stations are closed: the station token or an admin token (as a Bearer token). */
-  const requireStation = async (req: Request, _res: Response, next: NextFunction) => {
-    const expected = deps.stationToken;
-    if (expected === undefined) {
-      next();
-      return;
-    }
-    const presented = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    if (presented === undefined) throw new AppError('AUTH_REQUIRED', 'the station token is required');
-    const address = req.socket.remoteAddress ?? 'unknown';
-    if (!deps.stationTokenFailures.mayTry(address)) throw new AppError('RATE_LIMITED', 'too many wrong tokens from this address: wait a minute');
-    if (!sameSecret(presented, expected) && !(await adminAuth.verifyToken(presented, clock.now()))) {
-      deps.stationTokenFailures.failed(address);
-      throw new AppError('INVALID_TOKEN', 'the station token is not valid');
-    }
-    deps.stationTokenFailures.succeeded(address);
-    next();
-  };
+  const { requireAdmin, requireStation } = accessGuards(deps);
   const limit = (limiter: KeyedRateLimiter) => (req: Request, _res: Response, next: NextFunction) => {
     if (!limiter.allow(req.ip ?? 'unknown')) throw new AppError('RATE_LIMITED', 'too many requests: slow down and retry');
     next();
@@ -216,11 +193,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       res.attachment(`${name}.json`).json(record);
       return;
     }
-    const csv = stringify(
-      record.transactions.map((t) => [t.timestamp, t.id, t.teamId, t.tokenId, t.scannerId, t.status, t.points, t.rejectionReason ?? '']),
-      // A cell starting with = + - @ would run as a formula in a spreadsheet: escaped with a quote.
-      { header: true, escape_formulas: true, columns: ['timestamp', 'id', 'teamId', 'tokenId', 'scannerId', 'status', 'points', 'rejectionReason'] },
-    );
+    const csv = sessionCsv(record);
     res.attachment(`${name}.csv`).type('text/csv').send(csv);
   });
 
@@ -254,6 +227,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     log.warn({ sessionId: session.id }, 'game reset by admin');
     res.json(session);
   });
+
+  addCorrectionRoutes(app, deps.corrections, { requireAdmin, requireStation }, log);
 
   app.use('/api', (req) => {
     throw new AppError('NOT_FOUND', `no route ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`);

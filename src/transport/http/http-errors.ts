@@ -14,6 +14,7 @@ const statusOfCode: Record<ErrorCode, number> = {
   VIDEO_BUSY: 409,
   FORBIDDEN: 403,
   TEAM_LIMIT: 409,
+  CONFLICT: 409,
 };
 
 /** A failure only HTTP has (a body too large, a server not ready): its status is its own. */

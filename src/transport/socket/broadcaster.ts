@@ -80,6 +80,10 @@ export class Broadcaster implements ShowNotifier {
     this.emit([rooms.session(transaction.sessionId), rooms.admin], 'transaction:new', transaction);
   }
 
+  transactionUpdated(transaction: Transaction): void {
+    this.emit([rooms.session(transaction.sessionId), rooms.admin], 'transaction:updated', { transaction });
+  }
+
   stateChanged(current: () => GameState): void {
     this.currentState = current;
     this.stateUpdates.request();

@@ -16,6 +16,7 @@ import {
 import { ConnectionRateLimiter, KeyedRateLimiter } from '../rate-limit.js';
 import type { ReconnectQueue } from './reconnect-queue.js';
 import type { StationSessions } from '../../ports/station-sessions.js';
+import type { GameCorrections } from '../../ports/game-corrections.js';
 import type { Cancel, Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
@@ -30,6 +31,8 @@ type StationSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<s
 export interface StationGatewayDeps {
   io: OrchestratorServer;
   show: StationSessions;
+  /** Teams and undo, for identified stations. */
+  corrections: GameCorrections;
   reconnectQueue: ReconnectQueue;
   adminAuth: AdminAuth;
   clock: Clock;
@@ -288,6 +291,17 @@ export class StationGateway {
     // The scanner is the identified station, whatever the payload says: no station can submit in another's name.
     'transaction:submit': async (socket, data) =>
       (await this.deps.show.submitTransaction({ ...data, scannerId: socket.data.stationId ?? data.scannerId ?? '' })).transaction,
+    'transaction:void': (socket, data) => {
+      const stationId = socket.data.stationId ?? '';
+      const voided = this.deps.corrections.voidTransaction(data.transactionId, data.reason, { stationId });
+      this.log.info({ stationId, transactionId: voided.id, tokenId: voided.tokenId, teamId: voided.teamId, reason: data.reason }, 'transaction undone by its station');
+      return voided;
+    },
+    'team:create': (socket, data) => {
+      const { team, created } = this.deps.corrections.createTeam(data.name);
+      if (created) this.log.info({ stationId: socket.data.stationId, teamId: team.teamId }, 'team registered by a station');
+      return team;
+    },
     'video:control': (_socket, data) => this.deps.show.controlVideo(data),
     heartbeat: (socket, data) => {
       if (data.stationId !== socket.data.stationId) {
