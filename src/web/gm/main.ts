@@ -335,7 +335,7 @@ setInterval(() => {
 const tokenBrought = memory.takeTokenFromAddress();
 byId<HTMLInputElement>('station-name').value = stationId || memory.lastName;
 byId<HTMLInputElement>('station-token').value = memory.token;
-renderTeams({ sessionId: null, lastUpdate: '', video: { status: 'idle' }, scores: [], recentTransactions: [], systemStatus: { orchestratorOnline: true, videoDisplayReady: false, resetButton: 'unavailable' } }, localTeams);
+renderTeams({ sessionId: null, lastUpdate: '', video: { status: 'idle' }, scores: [], teams: [], recentTransactions: [], systemStatus: { orchestratorOnline: true, videoDisplayReady: false, resetButton: 'unavailable' } }, localTeams);
 if (stationId) start(stationId);
 else if (tokenBrought) byId<HTMLInputElement>('station-name').focus();
 
