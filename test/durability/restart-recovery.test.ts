@@ -93,7 +93,8 @@ describe('a restart on the same data directory', () => {
 
     const end = await current(second);
     expect(end.session.transactionCount).toBe(7);
-    // A duplicate never creates a team.
-    expect(end.state.scores).toEqual(before.state.scores);
+    // A duplicate registers its team, with 0 points; the others' scores are as they were.
+    expect(end.state.scores.filter((s) => s.teamId !== 'team-3')).toEqual(before.state.scores);
+    expect(end.state.scores.find((s) => s.teamId === 'team-3')).toMatchObject({ currentScore: 0, tokensScanned: 0 });
   });
 });

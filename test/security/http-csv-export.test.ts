@@ -36,13 +36,19 @@ describe('CSV export (finding: team names from any station went into the CSV as 
     const exported = await api(server.url, 'GET', `/api/sessions/${sessionId}/export?format=csv`, { token });
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-type')).toMatch(/^text\/csv/);
-    const [header, ...rows] = parseCsv(exported.text).filter((row) => row.some((cell) => cell !== ''));
-    expect(header).toEqual(['timestamp', 'id', 'teamId', 'tokenId', 'scannerId', 'status', 'points', 'rejectionReason']);
+    // Three tables: the transactions, the leaderboard, the corrections.
+    const tables = exported.text.split('\n\n').map((table) => parseCsv(table).filter((row) => row.some((cell) => cell !== '')));
+    const [header, ...rows] = tables[0] ?? [];
+    expect(header).toEqual(['timestamp', 'id', 'teamId', 'tokenId', 'scannerId', 'status', 'points', 'rejectionReason', 'voidedAt', 'voidReason']);
     expect(rows).toHaveLength(hostileTeams.length);
+    const [boardHeader, ...board] = tables[1] ?? [];
+    expect(board.map((row) => row[boardHeader?.indexOf('name') ?? -1]).sort()).toEqual(
+      logged.filter((t) => t.status !== 'rejected').map((t) => `'${t.teamId}`).sort(),
+    );
     const column = (name: string) => header?.indexOf(name) ?? -1;
     expect(rows.map((row) => row[column('teamId')])).toEqual(hostileTeams.map((team) => `'${team}`));
     expect(rows.map((row) => row[column('scannerId')])).toEqual(hostileTeams.map(() => "'@evil-station"));
-    for (const row of rows) {
+    for (const row of [...rows, ...board]) {
       for (const cell of row) {
         // A plain number (points) is data, not a formula.
         if (/^-?\d+(\.\d+)?$/.test(cell)) continue;
