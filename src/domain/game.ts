@@ -186,7 +186,6 @@ export class Game {
     const teamId = registered?.teamId ?? teamNameOf(input.teamId);
     const earlier = this.ledger.previousAnswer(input.scannerId, input.tokenId, teamId);
     if (earlier) return { transaction: earlier, fresh: false };
-    if (!registered) this.requireRoomForTeam();
 
     const base = {
       id: this.deps.newId(),
@@ -207,8 +206,10 @@ export class Game {
         ? { ...base, status: 'duplicate', rejectionReason: `already scanned by team ${this.teamName(owner.teamId)}`, points: 0 }
         : { ...base, status: 'accepted', points: token.value };
     }
+    // An accepted or duplicate scan for a new team registers it, in the same commit; past
+    // MAX_TEAMS it is refused and not written (a rejected scan registers nothing, so it is kept).
+    if (!registered && transaction.status !== 'rejected') this.requireRoomForTeam();
     if (this.staged.length === 0) this.lastUpdateBeforeStaging = this.lastUpdate;
-    // An accepted or duplicate scan for a new team registers it, in the same commit.
     if (!registered && transaction.status !== 'rejected') {
       const team = { teamId, name: teamId, createdAt: transaction.timestamp };
       this.ledger.addTeam(team);

@@ -586,6 +586,10 @@ describe('teams', () => {
     game.registerTeam('B');
     expect(appError(() => game.registerTeam('C')).code).toBe('TEAM_LIMIT');
     expect(game.registerTeam('a').created).toBe(false);
+    expect(appError(() => game.stage({ tokenId: 'tok001', teamId: 'C', scannerId: 'GM_A' })).code).toBe('TEAM_LIMIT');
+    // An unknown token registers nothing, so it is recorded (rejected) rather than refused.
+    expect(submit(game, { tokenId: 'nope', teamId: 'C', scannerId: 'GM_A' }).transaction.status).toBe('rejected');
+    expect(game.teams().map((t) => t.teamId)).toEqual(['A', 'B']);
   });
 
   it('renames a team under its id, refusing a name another team has; both survive a restart', () => {

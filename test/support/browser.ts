@@ -128,15 +128,33 @@ export async function pixelsOf(browser: Browser, png: Buffer): Promise<{ data: U
   }
 }
 
-/** Submits a token for a team on a GM page, adding the team when the picker does not have it yet. */
-export async function scan(page: Page, team: string, token: string): Promise<void> {
-  const select = page.getByLabel('Team', { exact: true });
-  const known = await select.locator('option', { hasText: team }).count();
-  if (known > 0) await select.selectOption(team);
+/**
+ * Chooses a team on a GM page by its button in the team grid, adding it with "New team" when
+ * the page does not list it yet; resolves once the team's button is the pressed one.
+ */
+export async function chooseTeam(page: Page, team: string): Promise<void> {
+  const teams = page.getByRole('group', { name: 'Team', exact: true });
+  const button = teams.getByRole('button', { name: team, exact: true });
+  if ((await button.count()) > 0) await button.click();
   else {
-    await select.selectOption('__new__');
+    if (await page.getByLabel('New team name').isHidden()) await page.getByRole('button', { name: 'New team', exact: true }).click();
     await page.getByLabel('New team name').fill(team);
+    await page.getByRole('button', { name: 'Create team', exact: true }).click();
   }
+  await teams.getByRole('button', { name: team, exact: true, pressed: true }).waitFor();
+}
+
+/** Submits a token for a team on a GM page, adding the team when the page does not have it yet. */
+export async function scan(page: Page, team: string, token: string): Promise<void> {
+  await chooseTeam(page, team);
   await page.getByLabel('Token', { exact: true }).fill(token);
   await page.getByRole('button', { name: 'Submit' }).click();
+}
+
+/** A team's score as a page's scores table shows it (the number, without the adjustment note under it). */
+export function scoreOf(page: Page, teamId: string): Promise<string | null> {
+  return page.evaluate<string | null>(`(() => {
+    const row = [...document.querySelectorAll('#scores tr')].find((r) => r.dataset.teamId === ${JSON.stringify(teamId)});
+    return row?.cells[1]?.firstChild?.textContent ?? null;
+  })()`);
 }

@@ -130,4 +130,24 @@ describe('the admin page', () => {
     const sessions = (await api(server.url, 'GET', '/api/sessions', { token })).body as { id: string; status: string }[];
     expect(sessions.find((s) => s.id === running.id)?.status).toBe('completed');
   });
+
+  it('asks before each game-ending button, naming the running game and what happens to it', async () => {
+    const { current, running, admin } = await adminOnARunningSession();
+    const dialog = admin.getByRole('dialog');
+    const asked = [
+      ['End session', 'Confirm end session', `End “${running.name}”? Scoring stops and the session is archived`],
+      ['New session', 'Confirm new session', `“${running.name}” ends and is archived with its scores`],
+      ['Reset game', 'Confirm reset', `“${running.name}” ends and is archived with its scores; a fresh session starts`],
+    ] as const;
+    for (const [button, confirm, says] of asked) {
+      await admin.getByRole('button', { name: button, exact: true }).click();
+      await expect.poll(() => dialog.textContent()).toContain(says);
+      expect(await dialog.getByRole('button', { name: confirm }).isVisible()).toBe(true);
+      await admin.screenshot({ path: artifactPath(`admin-confirm-${button.toLowerCase().replace(' ', '-')}.png`) });
+      // Escape is a cancel too: nothing was sent.
+      await admin.keyboard.press('Escape');
+      await expect.poll(() => dialog.count()).toBe(0);
+      expect(await current()).toMatchObject({ id: running.id, status: 'active' });
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { artifactPath, openAdmin, openStation as openStationIn, scan, useBrowser, viewports } from '../support/browser.js';
+import { artifactPath, chooseTeam, openAdmin, openStation as openStationIn, scan, useBrowser, viewports } from '../support/browser.js';
 import { tempDir } from '../support/temp-dir.js';
 import { api } from '../support/http.js';
 import { mpvServersPerTest } from '../support/mpv.js';
@@ -110,8 +110,7 @@ describe('the GM station page', () => {
     await page.getByLabel('Station name').fill('GM_NFC');
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByText('Online', { exact: true }).waitFor();
-    await page.getByLabel('Team', { exact: true }).selectOption('__new__');
-    await page.getByLabel('New team name').fill('Foxes');
+    await chooseTeam(page, 'Foxes');
     await page.getByRole('button', { name: 'Scan with NFC' }).click();
     await page.getByRole('button', { name: /NFC on/ }).waitFor();
     await page.evaluate("window.__tag(' TOK004 ')");

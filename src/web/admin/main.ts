@@ -10,35 +10,40 @@ import type {
   ShowToken,
   StationAccessResponse,
   StatusResponse,
-  Transaction,
+  Team,
   VideoOverview,
 } from '../../contract/index.js';
 import { DeviceList } from '../shared/device-list.js';
 import { GameClockDisplay } from '../shared/game-clock.js';
-import { byId, renderRecent, renderScores, renderVideo } from '../shared/render.js';
+import { byId, renderScores, renderVideo } from '../shared/render.js';
+import { ApiError, failureText } from './admin-api.js';
 import { Confirmation } from './confirmation.js';
+import { Corrections } from './corrections.js';
 import { showStationAccess } from './station-access.js';
+import { TeamsCard } from './teams-card.js';
 
 const TOKEN_KEY = 'admin.token';
-const SECTIONS = ['session-card', 'video-card', 'scores-card', 'transactions-card', 'stations-card', 'devices-card', 'system-card', 'history-card'];
+const SECTIONS = [
+  'session-card',
+  'video-card',
+  'scores-card',
+  'teams-card',
+  'transactions-card',
+  'adjust-card',
+  'stations-card',
+  'devices-card',
+  'system-card',
+  'history-card',
+];
 
 type AdminSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 let socket: AdminSocket | undefined;
-let transactions: Transaction[] = [];
 const devices = new DeviceList();
 let session: Session | null = null;
-
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+let teams: readonly Team[] = [];
+const nameOf = (teamId: string): string => teams.find((team) => team.teamId === teamId)?.name ?? teamId;
 
 /** Calls the admin API with the session's token; a 401 sends the person back to the login. */
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -53,13 +58,16 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
   throw new ApiError(response.status, error.code, error.message);
 }
 
+const teamsCard = new TeamsCard(api);
+const corrections = new Corrections(api, nameOf);
+
 function say(message: string): void {
   byId('session-message').textContent = message;
 }
 
 /** Runs an admin action and reports its failure in words instead of failing silently. */
 function act(action: () => Promise<unknown>): void {
-  action().catch((error: unknown) => say(error instanceof Error ? error.message : String(error)));
+  action().catch((error: unknown) => say(failureText(error)));
 }
 
 function renderSession(): void {
@@ -129,16 +137,13 @@ function showClock(next: GameClock | undefined, sentAt?: string): void {
 }
 
 function applyState(state: GameState, sentAt?: string): void {
+  teams = state.teams;
   renderScores(state.scores);
+  teamsCard.show(state.teams);
+  corrections.showTeams(state.teams);
   renderVideo(state.video);
   renderSystem(state);
   showClock(state.clock, sentAt);
-}
-
-function renderTransactions(): void {
-  const filter = byId<HTMLInputElement>('filter').value.trim().toLowerCase();
-  const shown = filter ? transactions.filter((t) => t.teamId.toLowerCase().includes(filter) || t.tokenId.toLowerCase().includes(filter)) : transactions;
-  renderRecent(shown, 100);
 }
 
 async function refreshVideo(): Promise<void> {
@@ -212,8 +217,7 @@ function connect(): void {
     session = e.data.session;
     renderSession();
     applyState(e.data.state, e.timestamp);
-    transactions = e.data.transactions;
-    renderTransactions();
+    corrections.replaceAll(e.data.transactions);
     devices.replace(e.data.devices);
     act(refreshHistory);
     act(refreshVideo);
@@ -225,9 +229,9 @@ function connect(): void {
       session = { ...session, transactionCount: session.transactionCount + 1, acceptedCount: session.acceptedCount + accepted };
       renderSession();
     }
-    transactions = [...transactions, e.data].slice(-500);
-    renderTransactions();
+    corrections.remember(e.data);
   });
+  next.on('transaction:updated', (e) => corrections.remember(e.data.transaction));
   next.on('video:status', (e) => {
     renderVideo(e.data);
     if (e.data.status === 'loading' || e.data.status === 'idle') act(refreshVideo);
@@ -375,12 +379,15 @@ function nudge(minutes: 1 | -1): void {
 byId('clock-minus').addEventListener('click', () => nudge(-1));
 byId('clock-plus').addEventListener('click', () => nudge(1));
 
-const dialog = byId<HTMLDialogElement>('reset-dialog');
-byId('reset').addEventListener('click', () => dialog.showModal());
-byId('reset-cancel').addEventListener('click', () => dialog.close());
-byId('reset-confirm').addEventListener('click', () => {
-  dialog.close();
-  act(async () => say(`Game reset: ${(await api<Session>('POST', '/api/reset')).name} started`));
+const resetConfirmation = confirmation('reset');
+byId('reset').addEventListener('click', () => {
+  const current = running();
+  resetConfirmation.ask(
+    current
+      ? `“${current.name}” ends and is archived with its scores; a fresh session starts, every station moves to it and the TV returns to idle.`
+      : 'No game is running: a fresh session starts, every station moves to it and the TV returns to idle.',
+    () => act(async () => say(`Game reset: ${(await api<Session>('POST', '/api/reset')).name} started`)),
+  );
 });
 
 const video = (body: Record<string, string>) => act(() => api<VideoOverview>('POST', '/api/video', body).then(() => refreshVideo()));
@@ -389,7 +396,6 @@ byId('video-pause').addEventListener('click', () => video({ action: 'pause' }));
 byId('video-resume').addEventListener('click', () => video({ action: 'resume' }));
 byId('video-skip').addEventListener('click', () => video({ action: 'skip' }));
 byId('video-stop').addEventListener('click', () => video({ action: 'stop' }));
-byId('filter').addEventListener('input', renderTransactions);
 
 if (token) showApp();
 else byId<HTMLInputElement>('password').focus();

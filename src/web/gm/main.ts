@@ -1,12 +1,15 @@
-import type { AckResponse, GameState, Transaction, TransactionSubmit } from '../../contract/index.js';
+import type { AckResponse, GameState, Team, Transaction, TransactionSubmit } from '../../contract/index.js';
 import { offerNfc } from './nfc.js';
 import { HeldScans, type HoldReason } from './held-scans.js';
+import { LastResult, UNDO_REASON, type ResultKind } from './last-result.js';
 import { OfflineQueue } from './offline-queue.js';
 import { StationLink, type LinkState, type StationSocket } from './station-link.js';
 import { StationMemory } from './station-memory.js';
+import { NewTeamForm } from './new-team-form.js';
+import { TeamPicker } from './team-picker.js';
 import { DeviceList } from '../shared/device-list.js';
 import { GameClockDisplay } from '../shared/game-clock.js';
-import { byId, renderRecent, renderScores, renderTeams, renderVideo } from '../shared/render.js';
+import { byId, renderRecent, renderScores, renderVideo, withTransaction } from '../shared/render.js';
 
 const ACK_TIMEOUT_MS = 5000;
 const HEARTBEAT_MS = 10_000;
@@ -21,8 +24,36 @@ let flushing = false;
 let state: GameState | undefined;
 let transactions: Transaction[] = [];
 const devices = new DeviceList();
-const localTeams: string[] = [];
 const clock = new GameClockDisplay();
+const picker = new TeamPicker(byId('teams'), memory, showTeams);
+const result = new LastResult(
+  {
+    undo: (tx) =>
+      ask<Transaction>((socket) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('transaction:void', { transactionId: tx.id, reason: UNDO_REASON })),
+    recordFor: (tokenId, teamId) => {
+      picker.select(teamId);
+      void submit({ tokenId, teamId });
+      byId<HTMLInputElement>('token').focus();
+    },
+    teams: () => picker.teams,
+    nameOf: picker.nameOf,
+  },
+  () => stationId,
+);
+new NewTeamForm(
+  picker,
+  (name) => ask<Team>((socket) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('team:create', { name })),
+  () => byId<HTMLInputElement>('token').focus(),
+);
+
+/** The chosen team beside the Submit button too, and the reassign picker's teams as they are now. */
+function showTeams(): void {
+  const current = picker.current;
+  byId('submit-team').textContent = current ? ` for ${current.name}` : '';
+  byId('submit').title = current ? `Submit for ${current.name}` : 'Choose a team first';
+  byId('no-teams').hidden = picker.teams.length > 0;
+  result.teamsChanged();
+}
 
 function setConnection(text: string, online: boolean): void {
   const pill = byId('connection');
@@ -37,31 +68,47 @@ function showQueued(): void {
   badge.textContent = `Offline — ${size} queued`;
 }
 
-function showResult(text: string, kind: 'accepted' | 'duplicate' | 'rejected' | 'queued' | 'held'): void {
-  const result = byId('result');
-  result.textContent = text;
-  result.className = `result ${kind}`;
-}
-
-function showTransaction(tx: Transaction): void {
-  if (tx.status === 'accepted') showResult(`Accepted ${tx.tokenId}: +${tx.points.toLocaleString()} points for ${tx.teamId}`, 'accepted');
-  else if (tx.status === 'duplicate') showResult(`Duplicate ${tx.tokenId}: ${tx.rejectionReason ?? 'already scanned'}`, 'duplicate');
-  else showResult(`Rejected ${tx.tokenId}: ${tx.rejectionReason ?? 'not accepted'}`, 'rejected');
+function showResult(text: string, kind: ResultKind): void {
+  result.say(text, kind);
 }
 
 /** `sentAt`: the timestamp of the envelope the state came in, when it came in one. */
 function applyState(next: GameState, sentAt?: string): void {
+  const teamsBefore = JSON.stringify(state?.teams);
   state = next;
   renderScores(next.scores);
   renderVideo(next.video);
-  renderTeams(next, localTeams);
+  picker.showState(next);
+  // A renamed team shows its new name in the list too.
+  if (JSON.stringify(next.teams) !== teamsBefore) showRecent();
   clock.show(next.clock, sentAt);
 }
 
+function showRecent(): void {
+  renderRecent(transactions, picker.nameOf);
+}
+
+/** Keeps a transaction the page has been told of: a new one, or a known one as it is now (voided). */
 function remember(tx: Transaction): void {
-  if (transactions.some((t) => t.id === tx.id)) return;
-  transactions = [...transactions, tx].slice(-100);
-  renderRecent(transactions);
+  const known = transactions.find((t) => t.id === tx.id);
+  if (known && known.voided !== undefined && tx.voided === undefined) return;
+  transactions = withTransaction(transactions, tx, 100);
+  showRecent();
+}
+
+function updated(tx: Transaction): void {
+  remember(tx);
+  result.updated(tx);
+}
+
+/** Sends an event that is not a scan (an Undo, a new team); `undefined` when no answer came. */
+async function ask<T>(send: (socket: StationSocket) => Promise<unknown>): Promise<AckResponse<T> | undefined> {
+  if (!link?.identified) return undefined;
+  try {
+    return (await send(link.socket)) as AckResponse<T>;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The domain's PAUSED_REASON (src/domain/game.ts), which the page does not bundle. */
@@ -112,14 +159,9 @@ function answered(scan: TransactionSubmit, response: AckResponse<Transaction>, k
   const reason = holdReason(response);
   if (response.ok) remember(response.data);
   if (reason) hold(scan, reason);
-  else if (response.ok && knownBefore.has(response.data.id)) showAlreadyRecorded(response.data);
-  else if (response.ok) showTransaction(response.data);
+  else if (response.ok && knownBefore.has(response.data.id)) result.alreadyRecorded(response.data);
+  else if (response.ok) result.transaction(response.data);
   else showResult(`Not sent: ${response.error.message}`, 'rejected');
-}
-
-function showAlreadyRecorded(tx: Transaction): void {
-  const was = tx.status === 'accepted' ? `accepted, +${tx.points.toLocaleString()} points` : tx.status;
-  showResult(`Already recorded ${tx.tokenId} for ${tx.teamId} (${was}): nothing new`, 'duplicate');
 }
 
 type Outcome = { kind: 'done'; response: AckResponse<Transaction> } | { kind: 'unreachable' };
@@ -206,7 +248,7 @@ async function sendHeld(): Promise<void> {
       sent += 1;
       if (outcome.response.ok) {
         remember(outcome.response.data);
-        showTransaction(outcome.response.data);
+        result.transaction(outcome.response.data);
       } else showResult(`Not sent: ${outcome.response.error.message}`, 'rejected');
     }
   } finally {
@@ -253,6 +295,7 @@ function showLink(status: LinkState): void {
 function listen(socket: StationSocket): void {
   socket.on('state:update', (e) => applyState(e.data, e.timestamp));
   socket.on('transaction:new', (e) => remember(e.data));
+  socket.on('transaction:updated', (e) => updated(e.data.transaction));
   socket.on('video:status', (e) => renderVideo(e.data));
   socket.on('device:connected', (e) => devices.connected(e));
   socket.on('device:disconnected', (e) => devices.disconnected(e));
@@ -263,7 +306,7 @@ function listen(socket: StationSocket): void {
     }
     applyState(e.data.state, e.timestamp);
     transactions = e.data.transactions;
-    renderRecent(transactions);
+    showRecent();
     devices.replace(e.data.devices);
   });
 }
@@ -295,28 +338,22 @@ byId<HTMLFormElement>('setup').addEventListener('submit', (event) => {
   start(name);
 });
 
-byId<HTMLSelectElement>('team').addEventListener('change', () => {
-  byId('new-team-row').hidden = byId<HTMLSelectElement>('team').value !== '__new__';
-});
-
 /** Submits a token for the chosen team, from the field or from an NFC tag. */
 function submitToken(tokenId: string): void {
   const tokenInput = byId<HTMLInputElement>('token');
-  const select = byId<HTMLSelectElement>('team');
-  const teamId = select.value === '__new__' ? byId<HTMLInputElement>('new-team').value.trim() : select.value;
+  const team = picker.current;
   if (!tokenId) return;
-  if (!teamId) {
+  if (!team) {
     showResult('Choose a team first', 'rejected');
     return;
   }
-  if (!localTeams.includes(teamId)) localTeams.push(teamId);
-  if (state) renderTeams(state, localTeams);
-  byId<HTMLSelectElement>('team').value = teamId;
-  byId('new-team-row').hidden = true;
   tokenInput.value = '';
   tokenInput.focus();
-  void submit({ tokenId, teamId });
+  void submit({ tokenId, teamId: team.teamId });
 }
+
+// A reader types into the token field: choosing a team hands the focus back to it.
+byId('teams').addEventListener('click', () => byId<HTMLInputElement>('token').focus());
 
 byId<HTMLFormElement>('scan-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -335,7 +372,7 @@ setInterval(() => {
 const tokenBrought = memory.takeTokenFromAddress();
 byId<HTMLInputElement>('station-name').value = stationId || memory.lastName;
 byId<HTMLInputElement>('station-token').value = memory.token;
-renderTeams({ sessionId: null, lastUpdate: '', video: { status: 'idle' }, scores: [], teams: [], recentTransactions: [], systemStatus: { orchestratorOnline: true, videoDisplayReady: false, resetButton: 'unavailable' } }, localTeams);
+showTeams();
 if (stationId) start(stationId);
 else if (tokenBrought) byId<HTMLInputElement>('station-name').focus();
 

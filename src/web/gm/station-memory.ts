@@ -1,7 +1,7 @@
 /**
  * What a GM tablet keeps between visits (localStorage: the station token, the last name,
- * each station's secret) and what one tab keeps for itself (sessionStorage: its station, and
- * whether another tab took that station from it). A reload keeps the tab's station; a second
+ * each station's secret) and what one tab keeps for itself (sessionStorage: its station, its
+ * chosen team, and whether another tab took that station from it). A reload keeps the tab's station; a second
  * tab starts at the setup form, so two tabs never fight over one name on their own.
  */
 export class StationMemory {
@@ -33,6 +33,16 @@ export class StationMemory {
   set station(name: string) {
     this.tab.setItem(STATION_KEY, name);
     this.device.setItem(LAST_NAME_KEY, name);
+  }
+
+  /** The team this tab last chose, so a reload does not leave the GM without one. */
+  get team(): string {
+    return this.tab.getItem(TEAM_KEY) ?? '';
+  }
+
+  set team(teamId: string) {
+    if (teamId) this.tab.setItem(TEAM_KEY, teamId);
+    else this.tab.removeItem(TEAM_KEY);
   }
 
   secretOf(name: string): string | undefined {
@@ -69,5 +79,6 @@ export class StationMemory {
 const TOKEN_KEY = 'gm.stationToken';
 const LAST_NAME_KEY = 'gm.lastStationName';
 const STATION_KEY = 'gm.stationId';
+const TEAM_KEY = 'gm.teamId';
 const TAKEN_OVER_KEY = 'gm.takenOver';
 const SECRET_PREFIX = 'gm.stationSecret.';
