@@ -51,6 +51,9 @@ export const ConfigSchema = z.object({
   MAX_VIDEO_QUEUE: integer(z.number().int().min(1).max(1000).default(10)).describe(
     'clips waiting for the TV (one per player scanner); more are refused (VIDEO_BUSY)',
   ),
+  MAX_DISPLAYS: integer(z.number().int().min(1).max(500).default(20)).describe(
+    'read-only display connections (`/scoreboard`) open at once; one more is refused (DEVICE_LIMIT). They count against no GM limit',
+  ),
   GAME_MINUTES: integer(z.number().int().min(1).max(1440).optional()).describe(
     "a new session's planned length, for the game clock's remaining time and overtime; unset: the clock counts up (staff can set it per session)",
   ),
@@ -69,7 +72,7 @@ export const ConfigSchema = z.object({
     'image or looping clip under MEDIA_DIR shown between videos; `none` for a black screen',
   ),
   VIDEO_OUTPUT: text(z.enum(['auto', 'drm', 'window']).default('auto')).describe(
-    '`drm`: full-screen through DRM/KMS without a desktop (the Pi); `window`: mpv picks its output (a desktop); `auto`: `drm` on a Raspberry Pi without a desktop session',
+    '`drm`: full-screen through DRM/KMS without a desktop (the Pi); `window`: mpv picks its output (a desktop); `auto`: `drm` on a Raspberry Pi without a desktop session, `window` on a desktop or with a screen connected, otherwise no display (mpv is not started, clips are reported as errors)',
   ),
   DISPLAY_MODE: text(z.string().regex(/^\d+x\d+(@\d+(\.\d+)?)?$/, 'must look like 1920x1080@60').default('1920x1080@60')).describe(
     'the TV mode pinned with DRM output',
@@ -79,8 +82,8 @@ export const ConfigSchema = z.object({
   ),
   WIFI_SSID: text(z.string().max(32).optional()).describe("the hotspot's name, for `{ssid}` in IDLE_TEXT and the Wi-Fi QR code"),
   WIFI_PSK: text(z.string().min(8).max(63).optional()).describe("the hotspot's WPA2 passphrase, for the idle screen's Wi-Fi QR code"),
-  IDLE_WIFI_QR: text(z.enum(['on', 'off']).default('on')).describe(
-    'a `WIFI:` QR code on the idle screen that joins tablets to the hotspot (needs WIFI_SSID and WIFI_PSK); `off` when players must not see it',
+  IDLE_WIFI_QR: text(z.enum(['setup', 'on', 'off']).default('setup')).describe(
+    'a `WIFI:` QR code on the welcome screen that joins tablets to the hotspot (needs WIFI_SSID and WIFI_PSK): `setup` shows it only while no session runs or before its first scan (hidden during the game, so players do not join the GM network); `on` on every welcome screen; `off` never',
   ),
   HOST_ROOT: text(z.string().default('/')).describe('root prefix of /sys, /proc and /dev (tests point it at a fake tree)'),
   RESET_BUTTON_DRIVER: text(z.enum(['auto', 'evdev', 'onoff', 'none']).default('auto')).describe(

@@ -21,6 +21,7 @@ import { fillIdleText, stationUrl, wifiJoinText } from './adapters/video/idle-te
 import { MediaFolder } from './adapters/video/media-folder.js';
 import { MpvOrNoDisplay } from './adapters/video/mpv-or-no-display.js';
 import { NoDisplayPlayer } from './adapters/video/no-display.js';
+import { chooseVideoOutput } from './adapters/video/video-output.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
@@ -137,6 +138,7 @@ function settingsOf(config: Config, stationToken: string | undefined): AppSettin
       maxTeams: config.MAX_TEAMS,
       maxPlayerDevices: config.MAX_PLAYER_DEVICES,
       maxVideoQueue: config.MAX_VIDEO_QUEUE,
+      maxDisplays: config.MAX_DISPLAYS,
       ...(config.MAX_CONNECTIONS_PER_ADDRESS === undefined ? {} : { maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS }),
     },
   };
@@ -149,6 +151,13 @@ function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: Vide
     log.warn('VIDEO_PLAYER=none: no display is driven; video scans are logged and reported as errors to GMs');
     return { video: new NoDisplayPlayer() };
   }
+  const board = detectBoard(config.HOST_ROOT);
+  const desktop = process.env.DISPLAY !== undefined || process.env.WAYLAND_DISPLAY !== undefined;
+  const chosen = chooseVideoOutput({ setting: config.VIDEO_OUTPUT, board, desktop, hostRoot: config.HOST_ROOT });
+  if (chosen.output === 'none') {
+    log.warn({ board, reason: chosen.reason }, 'no display found: running without a TV (video scans are reported as errors to GMs); set VIDEO_OUTPUT=window or drm to start mpv anyway');
+    return { video: new NoDisplayPlayer('no display was found when the orchestrator started (VIDEO_OUTPUT=auto)') };
+  }
   let idleMedia: string | undefined;
   if (config.IDLE_MEDIA !== 'none') {
     idleMedia = media.resolve(config.IDLE_MEDIA);
@@ -157,9 +166,7 @@ function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: Vide
       idleMedia = undefined;
     }
   }
-  const board = detectBoard(config.HOST_ROOT);
-  const desktop = process.env.DISPLAY !== undefined || process.env.WAYLAND_DISPLAY !== undefined;
-  const drm = config.VIDEO_OUTPUT === 'drm' || (config.VIDEO_OUTPUT === 'auto' && board !== 'not-a-pi' && !desktop);
+  const drm = chosen.output === 'drm';
   const connector = drm ? findHdmiConnector(config.HOST_ROOT) : undefined;
   const outputArgs = drm ? piDisplayArgs(config.HOST_ROOT, board, connector, config.DISPLAY_MODE) : [];
   const mpv = new MpvProcess({
@@ -173,10 +180,10 @@ function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: Vide
   });
   log.info({ board, output: drm ? 'drm' : 'window', connector: connector?.connector, args: outputArgs }, 'video output');
   const wifi =
-    config.IDLE_WIFI_QR === 'on' && config.WIFI_SSID !== undefined && config.WIFI_PSK !== undefined
+    config.IDLE_WIFI_QR !== 'off' && config.WIFI_SSID !== undefined && config.WIFI_PSK !== undefined
       ? { text: wifiJoinText(config.WIFI_SSID, config.WIFI_PSK), caption: `Wi-Fi: ${config.WIFI_SSID}` }
       : undefined;
-  const video = new MpvOrNoDisplay(new MpvPlayer({ process: mpv, idleMedia, logger, clock: systemClock, ...(wifi ? { idleQr: wifi } : {}) }), log);
+  const video = new MpvOrNoDisplay(new MpvPlayer({ process: mpv, idleMedia, logger, clock: systemClock, ...(wifi ? { idleQr: wifi, idleQrWhen: config.IDLE_WIFI_QR === 'on' ? 'on' : 'setup' } : {}) }), log);
   if (!connector) return { video };
   const watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput(), systemClock);
   if (!watcher.isConnected) log.warn({ connector: connector.connector }, 'no TV detected yet: the picture starts when one is connected');

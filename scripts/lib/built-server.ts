@@ -24,6 +24,8 @@ export interface ListeningNodeOptions {
   /** The `msg` of the JSON log line that carries the port. */
   listening: string;
   listenTimeoutMs?: number;
+  /** Every line the process writes to stdout, from its first (for tests that read its log). */
+  onLine?: (line: string) => void;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface ListeningNodeOptions {
  * server's stderr if it exits, or kills it if it stays silent too long.
  */
 export function spawnListeningNode(script: string, options: ListeningNodeOptions): Promise<BuiltServer> {
-  const { nodeArgs = [], env, listening, listenTimeoutMs = 20_000 } = options;
+  const { nodeArgs = [], env, listening, listenTimeoutMs = 20_000, onLine } = options;
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: checkout,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
@@ -56,6 +58,7 @@ export function spawnListeningNode(script: string, options: ListeningNodeOptions
       child.kill('SIGKILL'); // nobody will get a handle on it to stop it later
       reject(failure(`${script} did not log "${listening}" within ${listenTimeoutMs} ms`));
     }, listenTimeoutMs);
+    if (onLine) lines.on('line', onLine);
     lines.on('line', (line) => {
       stdoutTail.push(line);
       if (stdoutTail.length > 20) stdoutTail.shift();

@@ -12,7 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { HealthSource } from '../ports/health-source.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
 import type { MediaLibrary } from '../ports/media-library.js';
-import type { GameStore, VideoQueueStore } from '../ports/store.js';
+import type { GameStore, SettingsStore, VideoQueueStore } from '../ports/store.js';
 import type { VideoPlayer } from '../ports/video-player.js';
 import type { AdminAuth } from '../transport/admin-auth.js';
 import { HealthSampler } from './health-sampler.js';
@@ -21,6 +21,8 @@ import { Lifecycle, type Component } from './lifecycle.js';
 import { ResetButtonControl } from './reset-button-control.js';
 import { defaultLimits, defaultTiming, type AppSettings } from './settings.js';
 import { StationServer } from './station-server.js';
+import { RoomScreen } from './room-screen.js';
+import { ShowNotifiers } from './show-notifiers.js';
 
 /** A TV connection watcher (the DRM connector's status), where there is one. */
 export interface DisplayMonitor extends Component {
@@ -30,7 +32,7 @@ export interface DisplayMonitor extends Component {
 
 /** The outside world the app runs against: real adapters from main, test ones from the tests. */
 export interface AppAdapters {
-  store: GameStore & VideoQueueStore;
+  store: GameStore & VideoQueueStore & SettingsStore;
   catalog: TokenCatalog;
   media: MediaLibrary;
   /** The TV, not started yet: the app starts it first and stops it last. */
@@ -77,8 +79,19 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
         maxTeams: limits.maxTeams,
         ...(settings.gameMinutes === undefined ? {} : { plannedMs: settings.gameMinutes * 60_000 }),
     });
-    const show = new Show({
+    // The room's screens (the TV between clips, /scoreboard) listen to the show like the stations.
+    const room: RoomScreen = new RoomScreen({
+      clock,
+      displays: [adapters.video, server.roomDisplays],
+      source: () => ({ session: show.session, state: show.state() }),
+      welcomeLines: (session) => welcomeLines(settings.idleText?.(session, listeningPort)),
+      settings: adapters.store,
+      modeChanged: () => server.broadcaster.stateChanged(() => show.state()),
+      logger: log,
+    });
+    const show: Show = new Show({
       appliance: new ApplianceStatus(clock),
+      displayState: () => room.display,
       game,
       devices: new DeviceRegistry(clock, timing.reconnectWindowMs),
       video: adapters.video,
@@ -91,10 +104,9 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
         busyPolicy: settings.videoBusyPolicy,
         maxWaiting: limits.maxVideoQueue,
       }),
-      notifier: server.broadcaster,
+      notifier: new ShowNotifiers([server.broadcaster, room]),
       maxPlayerDevices: limits.maxPlayerDevices,
       playerTimeoutMs: timing.playerTimeoutMs,
-      ...(settings.idleText ? { idleText: (session) => settings.idleText?.(session, listeningPort) } : {}),
     });
     const session = show.start();
     log.info({ sessionId: session.id, name: session.name, status: session.status }, 'session ready');
@@ -108,11 +120,12 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
       await lifecycle.start(display);
       show.displayConnection(display.isConnected);
     }
-    server.serve(show, new LiveCorrections({ game, notifier: server.broadcaster, flushSubmissions: () => show.commitSubmissions(), state: () => show.state() }));
+    const corrections = new LiveCorrections({ game, notifier: new ShowNotifiers([server.broadcaster, room]), flushSubmissions: () => show.commitSubmissions(), state: () => show.state() });
+    server.serve(show, corrections, room);
     await lifecycle.start(server);
     const port = server.port;
     listeningPort = port;
-    show.refreshIdleText();
+    await lifecycle.start({ name: 'room screens', start: () => room.start(), stop: () => room.stop() });
     if (adapters.health) {
       await lifecycle.start(new HealthSampler(adapters.health, (sample) => show.healthSampled(sample), clock, timing.healthIntervalMs, log));
     }
@@ -144,4 +157,10 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
     await lifecycle.stopAll();
     throw error;
   }
+}
+
+/** The idle text's parts ("GM stations: … · Friday 20:00"), one line each on the welcome screen. */
+function welcomeLines(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  return text.split('·').map((line) => line.trim()).filter((line) => line !== '');
 }

@@ -50,6 +50,8 @@ export interface Limits extends OutputGuardLimits {
   maxTeams: number;
   maxPlayerDevices: number;
   maxVideoQueue: number;
+  /** Read-only display connections (`/scoreboard`) open at once; they count against no GM limit. */
+  maxDisplays: number;
   /** TCP connections one client address may hold open; default maxStations + 10. */
   maxConnectionsPerAddress?: number;
   http: HttpLimits;
@@ -61,6 +63,7 @@ export const defaultLimits: Limits = {
   maxTeams: 50,
   maxPlayerDevices: 100,
   maxVideoQueue: 10,
+  maxDisplays: 20,
   ...defaultOutputGuardLimits,
   http: defaultHttpLimits,
   stationTokenFailures: { perAddressPerMinute: 10, totalPerMinute: 100 },

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { ShowOperations } from '../ports/show-operations.js';
 import type { GameCorrections } from '../ports/game-corrections.js';
+import type { RoomControl } from '../ports/room-control.js';
+import type { RoomDisplay } from '../ports/room-display.js';
 import type { StationSessions } from '../ports/station-sessions.js';
 import type { Clock } from '../ports/clock.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
@@ -114,14 +116,21 @@ export class StationServer implements Component {
     return this.boundPort;
   }
 
+  /** The display clients (`/scoreboard`), as one room display. */
+  get roomDisplays(): RoomDisplay {
+    return this.broadcaster;
+  }
+
   /** Routes the stations' events and the HTTP API to the show. */
-  serve(show: StationSessions & ShowOperations, corrections: GameCorrections): void {
+  serve(show: StationSessions & ShowOperations, corrections: GameCorrections, room: RoomControl): void {
     const { settings, timing, adminAuth, clock, logger } = this.deps;
     const maxConnections = settings.maxConnections ?? defaultMaxConnections(settings.maxStations);
     new StationGateway({
       io: this.io,
       show,
       corrections,
+      room,
+      maxDisplays: this.deps.limits.maxDisplays,
       reconnectQueue: this.reconnectQueue,
       adminAuth,
       clock,
@@ -138,6 +147,7 @@ export class StationServer implements Component {
       createHttpApp({
         show,
         corrections,
+        room,
         adminAuth,
         clock,
         logger,

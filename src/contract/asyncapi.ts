@@ -72,10 +72,18 @@ const rooms: Record<string, Room> = {
     parameters: { stationId: { description: "The station's id (`gm:identify`'s stationId)." } },
     events: [],
   },
+  displays: {
+    address: 'displays',
+    title: 'Display connections',
+    description:
+      'Read-only displays (`/scoreboard`: a second TV, a projector, a phone) that connected with `auth: {display: true}`: no token, ' +
+      'no GM limit (MAX_DISPLAYS of their own); they get the room view and may send only `state:request`.',
+    events: ['display:view'],
+  },
 };
 
 /** Sent to the one connection they answer or concern, not to a room. */
-const toTheConnection = ['gm:identified', 'sync:full', 'error'] as const satisfies readonly ServerEventName[];
+const toTheConnection = ['gm:identified', 'sync:full', 'display:view', 'error'] as const satisfies readonly ServerEventName[];
 
 const description = `The orchestrator's real-time side, for GM stations and the admin page: Socket.IO 4 (Engine.IO 4) at \`/socket.io\`, websocket or long-polling. Player scanners use the HTTP API (\`docs/openapi.json\`).
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorPayload } from './errors.js';
 import { CreateTeamRequest, VideoControl, VideoOverview } from './http.js';
+import { RoomView } from './display.js';
 import { CorrectionReason, DeviceConnection, DeviceId, GameState, namedEnum, Session, Team, TeamId, Timestamp, TokenId, Transaction, VideoStatus } from './model.js';
 
 /** One value per event name. */
@@ -170,6 +171,7 @@ export const serverEventSchemas = {
   'device:connected': DeviceConnected,
   'device:disconnected': DeviceDisconnected,
   'sync:full': SyncFull,
+  'display:view': RoomView,
   error: ErrorPayload,
 } as const;
 export type ServerEventName = keyof typeof serverEventSchemas;
@@ -188,6 +190,9 @@ const serverEventDescriptions = {
   'sync:full':
     'The whole picture: the answer to `state:request`, sent to every station and `admin` when a session starts or the game is reset, ' +
     'and to a returning station whose replay queue overflowed (more than 100 envelopes).',
+  'display:view':
+    'To display connections (`auth: {display: true}`, as `/scoreboard` connects) only: what the room screens show, once on ' +
+    'connecting and whenever it changes (at most once a second).',
   error:
     'A failure: the same as the failed ack, plus failures with no event to answer (a taken-over station, the identify deadline, ' +
     'the connection cap, an expired admin login). RATE_LIMITED at most once a second per connection.',
@@ -229,7 +234,9 @@ export const AckOk = AckResponse.options[0];
 /** What a successful ack carries for each client event. */
 export const ackDataSchemas = {
   'gm:identify': GmIdentified,
-  'state:request': z.object({ event: z.literal('sync:full').meta({ description: 'The `sync:full` event follows on this connection.' }) }),
+  'state:request': z.object({
+    event: z.enum(['sync:full', 'display:view']).meta({ description: 'The event that follows on this connection: `display:view` for a display connection.' }),
+  }),
   'transaction:submit': Transaction,
   'transaction:void': Transaction,
   'team:create': Team,
@@ -264,6 +271,10 @@ export const HandshakeAuth = z
       .max(2048)
       .optional()
       .meta({ description: 'The station token (required while STATION_TOKEN is set) or an admin token from POST /api/admin/login, which joins the `admin` room.' }),
+    display: z
+      .boolean()
+      .optional()
+      .meta({ description: 'True for a read-only display (`/scoreboard`): no token needed; it receives `display:view` and may send only `state:request`.' }),
   })
   .meta({ id: 'HandshakeAuth', description: "Socket.IO's handshake `auth` object: `io(url, {auth: {token}})`." });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   ClockCorrectionRequest,
   CreateTeamRequest,
+  DisplayRequest,
+  DisplayState,
   ReassignRequest,
   ReassignResponse,
   RenameTeamRequest,
@@ -167,6 +169,11 @@ export const httpRoutes: readonly HttpRoute[] = [
   route('post /api/reset', 'Reset the game', 'admin', ok(Session, 'The new session.'), {
     description: 'Completes the session, starts a fresh one and clears the video queue (the same as the reset button).',
   }),
+  route('get /api/display', 'What the room screens show', 'all', ok(DisplayState, 'The mode.')),
+  route('post /api/display', 'Choose what the room screens show', 'admin', ok(DisplayState, 'The mode now.'), {
+    description: 'Between clips, while a session runs, the TV and `/scoreboard` show the leaderboard and clock (`scoreboard`, the default) or the welcome screen (`welcome`). Kept across restarts; `GameState.display` reports it.',
+    body: { schema: DisplayRequest, required: true },
+  }),
   route('get /api/teams', "The session's teams", 'station', ok(z.array(Team), 'The registered teams, in the order they were registered.'), {
     description: 'The same list as `GameState.teams`; empty when there is no session.',
     errors: { 429: 'RATE_LIMITED: too many wrong tokens from this address; wait a minute.' },
@@ -212,4 +219,5 @@ export const pageRoutes: readonly PageRoute[] = [
   { method: 'get', path: '/', summary: 'Redirects to the GM station page', redirect: '/gm' },
   { method: 'get', path: '/gm', summary: 'The GM station page' },
   { method: 'get', path: '/admin', summary: 'The admin page' },
+  { method: 'get', path: '/scoreboard', summary: 'The room view (leaderboard, clock) for any browser: a read-only display, no login' },
 ];

@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './http.js';
 export * from './show-files.js';
 export * from './rate-limits.js';
+export * from './display.js';

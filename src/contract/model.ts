@@ -222,7 +222,14 @@ export type ResetSource = z.infer<typeof ResetSource>;
 export const SystemStatus = z
   .object({
     orchestratorOnline: z.boolean(),
-    videoDisplayReady: z.boolean().meta({ description: 'mpv is running and can play (false without mpv or with VIDEO_PLAYER=none).' }),
+    videoDisplayReady: z.boolean().meta({
+      description:
+        'The TV can show a clip now: mpv is running on a display (false without mpv, with VIDEO_PLAYER=none, when no display was found at start, or while the HDMI TV is disconnected).',
+    }),
+    audioReady: z
+      .boolean()
+      .optional()
+      .meta({ description: "Whether mpv's audio output opened for the last clip with sound (false: clips play without sound, reported once); absent until one has played." }),
     displayConnected: z.boolean().optional().meta({ description: "Whether a TV is connected to the Pi's HDMI port (from the DRM connector); absent where unknown." }),
     resetButton: z
       .enum(['ok', 'fault', 'unavailable'])
@@ -279,6 +286,18 @@ export const GameClock = z
   });
 export type GameClock = z.infer<typeof GameClock>;
 
+export const DisplayMode = namedEnum(
+  'DisplayMode',
+  ['scoreboard', 'welcome'],
+  "What the TV shows between clips while a session runs: `scoreboard` (the default: the leaderboard and the game clock) or `welcome` (the idle screen). Before a session's first scan the welcome screen shows either way.",
+);
+export type DisplayMode = z.infer<typeof DisplayMode>;
+
+export const DisplayState = z
+  .object({ mode: DisplayMode })
+  .meta({ id: 'DisplayState', description: "The room screens' mode, as staff last chose it (`POST /api/display`)." });
+export type DisplayState = z.infer<typeof DisplayState>;
+
 export const GameState = z
   .object({
     sessionId: z.string().nullable().meta({ description: 'The current session; null when there is none.' }),
@@ -290,6 +309,7 @@ export const GameState = z
     recentTransactions: z.array(Transaction).meta({ description: "The session's latest transactions, newest last." }),
     systemStatus: SystemStatus,
     clock: GameClock.optional().meta({ description: 'The game clock; absent when there is no session.' }),
+    display: DisplayState.optional().meta({ description: 'What the room screens show between clips (`POST /api/display`).' }),
   })
   .meta({ id: 'GameState', description: 'The whole game as a station shows it: scores, recent transactions, the TV, the system.' });
 export type GameState = z.infer<typeof GameState>;

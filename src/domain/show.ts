@@ -5,10 +5,11 @@ import type {
   Session,
   SessionStatus,
   SyncFull,
+  SystemStatus,
   Transaction,
   VideoStatus,
 } from '../contract/index.js';
-import { AppError, type GameClock, type HealthSample, type ResetSource, type SessionExport, type StatusResponse, type VideoControl, type VideoOverview } from '../contract/index.js';
+import { AppError, type DisplayState, type GameClock, type HealthSample, type ResetSource, type SessionExport, type StatusResponse, type VideoControl, type VideoOverview } from '../contract/index.js';
 export type { ResetSource } from '../contract/index.js';
 import type { GameReset } from '../ports/game-reset.js';
 import type { ShowNotifier } from '../ports/notifier.js';
@@ -32,8 +33,6 @@ export interface ShowDeps {
   notifier: ShowNotifier;
   /** Player scanners silent this long are reported disconnected (`timeout`). */
   playerTimeoutMs?: number;
-  /** The text shown on the TV's idle screen for a session. */
-  idleText?: (session: Session | undefined) => string | undefined;
   /**
    * Runs the group commit once the submissions that arrived together have been staged;
    * default setImmediate (after the socket reads of this event-loop turn).
@@ -41,6 +40,8 @@ export interface ShowDeps {
   deferCommit?: (commit: () => void) => void;
   /** Player scanners known at once (connected, or disconnected and not yet forgotten). */
   maxPlayerDevices?: number;
+  /** What the room screens show between clips, for the state. */
+  displayState?: () => DisplayState;
 }
 
 export const DEFAULT_MAX_PLAYER_DEVICES = 100;
@@ -70,14 +71,13 @@ export class Show implements StationSessions, ShowOperations, GameReset {
     this.devices = deps.devices;
     this.notifier = deps.notifier;
     this.playerTimeoutMs = deps.playerTimeoutMs ?? 30_000;
-    this.deps.appliance.update({ videoDisplayReady: deps.video.displayReady });
+    this.deps.appliance.update(this.tvReadiness());
     deps.video.onStatus((status) => this.videoStatusChanged(status));
   }
 
   /** Resumes or starts the session, then whatever the video queue left unfinished. */
   start(): Session {
     const session = this.game.start();
-    this.refreshIdleText();
     this.deps.videoQueue.restore();
     return session;
   }
@@ -93,6 +93,7 @@ export class Show implements StationSessions, ShowOperations, GameReset {
     const appliance = this.deps.appliance;
     const state: GameState = {
       ...game,
+      ...(this.deps.displayState ? { display: this.deps.displayState() } : {}),
       // ISO timestamps of one format: the later one is the greater string.
       lastUpdate: game.lastUpdate > appliance.lastUpdate ? game.lastUpdate : appliance.lastUpdate,
       video: appliance.video,
@@ -165,7 +166,6 @@ export class Show implements StationSessions, ShowOperations, GameReset {
     this.commitSubmissions();
     const previous = this.game.session?.id;
     const session = this.game.startSession(name);
-    this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'started');
     this.notifier.stateChanged(this.currentState);
     return session;
@@ -175,7 +175,6 @@ export class Show implements StationSessions, ShowOperations, GameReset {
     this.commitSubmissions();
     const previous = this.game.session?.id;
     const session = this.game.setSessionStatus(status);
-    this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'status');
     this.notifier.stateChanged(this.currentState);
     return session;
@@ -196,7 +195,6 @@ export class Show implements StationSessions, ShowOperations, GameReset {
     this.deps.videoQueue.stop();
     const session = this.game.startSession();
     this.deps.appliance.update({ lastReset: { source, at: session.startTime } });
-    this.refreshIdleText();
     this.notifier.sessionChanged(this.syncPayload(), previous, 'reset');
     this.notifier.stateChanged(this.currentState);
     return session;
@@ -306,12 +304,8 @@ export class Show implements StationSessions, ShowOperations, GameReset {
   displayConnection(connected: boolean): void {
     if (this.deps.appliance.system.displayConnected === connected) return;
     this.deps.appliance.update({ displayConnected: connected });
+    this.deps.appliance.update(this.tvReadiness());
     this.notifier.stateChanged(this.currentState);
-  }
-
-  /** Recomputes the idle screen's text (the session name is part of it). */
-  refreshIdleText(): void {
-    if (this.deps.idleText) this.deps.video.setIdleText(this.deps.idleText(this.game.session));
   }
 
   /**
@@ -335,12 +329,24 @@ export class Show implements StationSessions, ShowOperations, GameReset {
   }
 
   /**
+   * What the TV can do now: show a clip only while mpv drives a display and the HDMI TV, where
+   * its connector is watched, is connected; sound once the player knows.
+   */
+  private tvReadiness(): Pick<SystemStatus, 'videoDisplayReady' | 'audioReady'> {
+    const { displayReady, audioReady } = this.deps.video;
+    return {
+      videoDisplayReady: displayReady && this.deps.appliance.system.displayConnected !== false,
+      ...(audioReady === undefined ? {} : { audioReady }),
+    };
+  }
+
+  /**
    * The TV's status goes out first; only then may the queue react (starting the next clip
    * emits its `loading`), so stations see the statuses in the order they happened.
    */
   private videoStatusChanged(status: VideoStatus): void {
     this.deps.appliance.setVideo(status);
-    this.deps.appliance.update({ videoDisplayReady: this.deps.video.displayReady });
+    this.deps.appliance.update(this.tvReadiness());
     this.notifier.videoStatus(status);
     this.deps.videoQueue.statusChanged(status);
     this.notifier.stateChanged(this.currentState);

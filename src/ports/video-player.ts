@@ -1,4 +1,5 @@
 import type { VideoStatus } from '../contract/index.js';
+import type { RoomDisplay } from './room-display.js';
 
 export interface PlayRequest {
   tokenId: string;
@@ -12,9 +13,15 @@ export interface PlayRequest {
  * or `error`, then `idle` once the idle screen is back. The mpv adapter implements it;
  * tests of the logic above it use a fake.
  */
-export interface VideoPlayer {
+export interface VideoPlayer extends RoomDisplay {
   /** Whether a display is being driven right now. */
   readonly displayReady: boolean;
+  /**
+   * Whether sound reaches the TV: false once the audio output failed (the picture still
+   * plays), true once it worked, undefined until a clip with sound has told. Read with each
+   * status, so a change is reported with the status it happened before.
+   */
+  readonly audioReady: boolean | undefined;
   start(): Promise<void>;
   /** Plays a clip, replacing whatever plays. */
   play(request: PlayRequest): void;
@@ -22,8 +29,6 @@ export interface VideoPlayer {
   resume(): void;
   /** Stops what plays and returns to the idle screen (no `completed`). */
   stop(): void;
-  /** Text overlaid on the idle screen (the address GMs open, the session); undefined for none. */
-  setIdleText(text: string | undefined): void;
   onStatus(listener: (status: VideoStatus) => void): void;
   close(): Promise<void>;
 }

@@ -286,6 +286,26 @@ describe('Show: video statuses', () => {
     player.emit({ status: 'idle' });
     expect(show.state().systemStatus.videoDisplayReady).toBe(true);
   });
+
+  it('reports the TV not ready while its HDMI connector says no TV is connected', () => {
+    const { show, notifier } = boot();
+    show.displayConnection(false);
+    expect(show.state().systemStatus).toMatchObject({ displayConnected: false, videoDisplayReady: false });
+    const changes = notifier.stateChanges;
+    show.displayConnection(true);
+    expect(show.state().systemStatus).toMatchObject({ displayConnected: true, videoDisplayReady: true });
+    expect(notifier.stateChanges).toBe(changes + 1);
+  });
+
+  it("reports the player's sound readiness with the status it came with, absent until known", async () => {
+    const { show, player } = boot();
+    expect(show.state().systemStatus).not.toHaveProperty('audioReady');
+    await show.playerScan('tok002', 'player-1');
+    player.audioReady = false;
+    player.emit({ status: 'completed', tokenId: 'tok002' });
+    expect(show.state().systemStatus.audioReady).toBe(false);
+    expect(show.state().video).toEqual({ status: 'completed', tokenId: 'tok002' });
+  });
 });
 
 describe('Show: reset and restart', () => {

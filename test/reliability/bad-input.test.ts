@@ -17,6 +17,7 @@ import {
   VideoControl,
   VoidRequest,
 } from '../../src/contract/http.js';
+import { DisplayRequest } from '../../src/contract/display.js';
 import { MAX_MESSAGE_BYTES } from '../../src/app/settings.js';
 import { connect, station, startTestServer, type Peer, type TestServer } from '../support/harness.js';
 import { ManualClock } from '../support/manual-clock.js';
@@ -35,7 +36,7 @@ import type { z } from 'zod';
  */
 
 const SOCKET_RUNS = 750; // per event, and for unknown events: 8 × 750
-const HTTP_RUNS = 500; // per route: 12 × 500
+const HTTP_RUNS = 500; // per route: 13 × 500
 /** Far above what 10,000 refused requests should keep; only growth without bound trips it. */
 const MEMORY_GROWTH_LIMIT = 256 * 1024 * 1024;
 const STACK_TRACE = /\bat .*[(/].*:\d+:\d+|\.(?:ts|js):\d+|node_modules|node:internal/;
@@ -276,6 +277,7 @@ const routes: Route[] = [
   { method: 'POST', path: '/api/transactions/fuzz-transaction/void', admin: true, schema: VoidRequest, valid: { reason: 'wrong team' } },
   { method: 'POST', path: '/api/transactions/fuzz-transaction/reassign', admin: true, schema: ReassignRequest, valid: { teamId: 'Red', reason: 'wrong team' } },
   { method: 'POST', path: '/api/scores/adjust', admin: true, schema: ScoreAdjustRequest, valid: { teamId: 'Red', points: -75000, reason: 'penalty' } },
+  { method: 'POST', path: '/api/display', admin: true, schema: DisplayRequest, valid: { mode: 'welcome' } },
 ];
 
 /** Body text: JSON of a bad payload, or raw text (broken JSON, literal "__proto__" keys, deep nesting, over 16 kB). */

@@ -1,4 +1,4 @@
-import type { VideoStatus } from '../../src/contract/index.js';
+import type { RoomView, VideoStatus } from '../../src/contract/index.js';
 import type { PlayRequest, VideoPlayer } from '../../src/ports/video-player.js';
 
 export interface FakeVideoPlayerOptions {
@@ -8,6 +8,7 @@ export interface FakeVideoPlayerOptions {
    */
   emitLoadingOnPlay?: boolean;
   displayReady?: boolean;
+  audioReady?: boolean;
 }
 
 /**
@@ -16,14 +17,15 @@ export interface FakeVideoPlayerOptions {
  */
 export class FakeVideoPlayer implements VideoPlayer {
   displayReady: boolean;
+  audioReady: boolean | undefined;
   readonly plays: PlayRequest[] = [];
   pauses = 0;
   resumes = 0;
   stops = 0;
   starts = 0;
   closes = 0;
-  /** Every idle-screen text set, in order. */
-  readonly idleTexts: (string | undefined)[] = [];
+  /** Every room view drawn, in order. */
+  readonly roomViews: RoomView[] = [];
   /** Every status emitted, in order, whoever emitted it. */
   readonly emitted: VideoStatus[] = [];
   private readonly listeners: ((status: VideoStatus) => void)[] = [];
@@ -31,6 +33,7 @@ export class FakeVideoPlayer implements VideoPlayer {
 
   constructor(options: FakeVideoPlayerOptions = {}) {
     this.displayReady = options.displayReady ?? true;
+    this.audioReady = options.audioReady;
     this.emitLoadingOnPlay = options.emitLoadingOnPlay ?? true;
   }
 
@@ -61,8 +64,8 @@ export class FakeVideoPlayer implements VideoPlayer {
     this.stops += 1;
   }
 
-  setIdleText(text: string | undefined): void {
-    this.idleTexts.push(text);
+  showRoom(view: RoomView): void {
+    this.roomViews.push(view);
   }
 
   onStatus(listener: (status: VideoStatus) => void): void {

@@ -22,7 +22,7 @@ import { osMachineIdentity } from '../../src/adapters/machine-identity.js';
 import type { MachineIdentity } from '../../src/ports/machine-identity.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { HealthSource } from '../../src/ports/health-source.js';
-import type { GameStore, VideoQueueStore } from '../../src/ports/store.js';
+import type { GameStore, SettingsStore, VideoQueueStore } from '../../src/ports/store.js';
 import type { VideoPlayer } from '../../src/ports/video-player.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
 import { NoDisplayPlayer } from '../../src/adapters/video/no-display.js';
@@ -54,7 +54,7 @@ export interface TestServerOptions {
   gameMinutes?: number;
   health?: HealthSource;
   /** Puts something between the orchestrator and its real store (a disk that fails on demand). */
-  wrapStore?: (store: SqliteStore) => GameStore & VideoQueueStore;
+  wrapStore?: (store: SqliteStore) => GameStore & VideoQueueStore & SettingsStore;
   limits?: Partial<Limits>;
   allowedHosts?: string[];
   /** The machine's names and addresses; default this machine's. */
@@ -83,12 +83,15 @@ function startedByTheTest(player: VideoPlayer): VideoPlayer {
     get displayReady() {
       return player.displayReady;
     },
+    get audioReady() {
+      return player.audioReady;
+    },
     start: () => Promise.resolve(),
     play: (request) => player.play(request),
     pause: () => player.pause(),
     resume: () => player.resume(),
     stop: () => player.stop(),
-    setIdleText: (text) => player.setIdleText(text),
+    showRoom: (view) => player.showRoom(view),
     onStatus: (listener) => player.onStatus(listener),
     close: () => Promise.resolve(),
   };

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { VideoStatus } from '../../src/contract/index.js';
 import { MpvPlayer, type MpvPlayerOptions } from '../../src/adapters/mpv/mpv-player.js';
@@ -26,6 +26,22 @@ export function headlessMpv(
     logger,
   });
   return { player: new MpvPlayer({ process: mpv, idleMedia, logger, ...(idleQr ? { idleQr } : {}) }), process: mpv };
+}
+
+/**
+ * Real mpv, no picture, with an audio output that cannot open: the PCM writer aimed into a
+ * folder that does not exist. mpv fails it as it fails a missing sound card or sound server,
+ * on any machine, whatever its sound hardware.
+ */
+export function mpvWithoutSound(dir: string, idleMedia: string | undefined, logger: Logger): { player: MpvPlayer; process: MpvProcess } {
+  const mpv = new MpvProcess({
+    binary: 'mpv',
+    socketPath: join(dir, 'mpv.sock'),
+    pidFile: join(dir, 'mpv.pid'),
+    extraArgs: ['--vo=null', '--ao=pcm', `--ao-pcm-file=${join(dir, 'no-such-folder', 'sound.wav')}`],
+    logger,
+  });
+  return { player: new MpvPlayer({ process: mpv, idleMedia, logger }), process: mpv };
 }
 
 /** Collects a player's statuses and waits, bounded, for one that matches. */

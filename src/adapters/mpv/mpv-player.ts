@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { VideoStatus } from '../../contract/index.js';
+import type { RoomView, VideoStatus } from '../../contract/index.js';
 import type { Cancel, Clock } from '../../ports/clock.js';
 import type { PlayRequest, VideoPlayer } from '../../ports/video-player.js';
 import { systemClock } from '../system-clock.js';
 import type { MpvEvent, MpvJsonIpc } from './json-ipc.js';
 import { MpvMissingError, type MpvProcess } from './mpv-process.js';
-import { qrAssDrawing } from './osd-qr.js';
+import { CANVAS, roomAssEvents } from './room-ass.js';
 
 export interface MpvPlayerOptions {
   process: MpvProcess;
@@ -18,14 +18,13 @@ export interface MpvPlayerOptions {
   completionToleranceS?: number;
   /** A play requested while mpv restarts waits at most this long. */
   restartWaitMs?: number;
-  /** A QR code shown on the idle screen (the hotspot's `WIFI:` text) and the caption under it. */
+  /** The hotspot's Wi-Fi join code (a `WIFI:` text) and its caption, for the welcome screen. */
   idleQr?: { text: string; caption: string };
+  /** `on`: the join code on every welcome screen; `setup` (default): only before a session's first scan. */
+  idleQrWhen?: 'on' | 'setup';
   /** Default: the system clock. */
   clock?: Clock;
 }
-
-/** Where the idle screen's QR code goes on the 720-line OSD canvas: the top-left corner. */
-const QR_PLACEMENT = { x: 40, y: 40, maxSide: 320 };
 
 interface Clip {
   request: PlayRequest;
@@ -37,7 +36,15 @@ interface Clip {
   lastProgressAt: number;
 }
 
-const OBSERVED = ['pause', 'time-pos', 'duration', 'idle-active'] as const;
+/** `current-ao` names the audio output while one is open: a clip's sound reached it. */
+const OBSERVED = ['pause', 'time-pos', 'duration', 'idle-active', 'current-ao'] as const;
+
+/**
+ * mpv's `file_error` when no audio output opens (MPV_ERROR_AO_INIT_FAILED: no sound card, no
+ * HDMI audio, no sound server). mpv drops the sound, plays the picture to its end, and only
+ * then ends the file with reason `error` and this text; it tries again for every clip.
+ */
+const AUDIO_OUTPUT_FAILED = 'audio output initialization failed';
 
 /**
  * The TV through one long-lived mpv. Events are matched to the clip they belong to by
@@ -52,28 +59,32 @@ export class MpvPlayer implements VideoPlayer {
   private idleEntryId: number | undefined;
   private mpvEntryId: number | undefined;
   private idleShown = false;
-  private idleText: string | undefined;
+  /** What the room sees between clips, drawn over the idle media whenever no clip plays. */
+  private room: RoomView | undefined;
   private overlayShown = false;
   private readonly earlyEnds = new Map<number, MpvEvent>();
   private readonly listeners: ((status: VideoStatus) => void)[] = [];
   private readonly log: Logger;
   private readonly progressIntervalMs: number;
-  /** The idle screen's QR code and caption: the same for the whole run, drawn once. */
-  private readonly qrEvents: string[];
   private readonly toleranceS: number;
+  /** Whether the audio output opened, as last seen; undefined until a clip with sound told. */
+  private audio: boolean | undefined;
 
   constructor(private readonly options: MpvPlayerOptions) {
     this.log = options.logger.child({ component: 'video' });
     this.clock = options.clock ?? systemClock;
     this.progressIntervalMs = options.progressIntervalMs ?? 500;
     this.toleranceS = options.completionToleranceS ?? 0.75;
-    this.qrEvents = options.idleQr ? idleQrEvents(options.idleQr) : [];
     options.process.on('exit', () => this.crashed());
     options.process.on('ready', (ipc) => void this.attach(ipc));
   }
 
   get displayReady(): boolean {
     return this.ipc?.isOpen === true;
+  }
+
+  get audioReady(): boolean | undefined {
+    return this.audio;
   }
 
   /** Starts mpv. A missing mpv is an error; any other failure is retried in the background. */
@@ -118,8 +129,8 @@ export class MpvPlayer implements VideoPlayer {
     this.showIdle();
   }
 
-  setIdleText(text: string | undefined): void {
-    this.idleText = text;
+  showRoom(view: RoomView): void {
+    this.room = view;
     if (this.idleShown) this.showOverlay();
   }
 
@@ -152,17 +163,21 @@ export class MpvPlayer implements VideoPlayer {
     } else this.showIdle();
   }
 
-  /** The idle text and QR code, drawn by mpv's own OSD (ASS markup): no image files needed. */
+  /**
+   * The room view, drawn by mpv's own OSD (ASS markup) over the idle media: the one program on
+   * the display draws it, so nothing can cover the clips or hide behind them.
+   */
   private showOverlay(): void {
-    const events: string[] = [];
-    if (this.idleText !== undefined && this.idleText !== '') events.push(`{\\an2\\fs30\\bord2}${assEscape(this.idleText)}`);
-    events.push(...this.qrEvents);
-    if (events.length === 0) {
+    const view = this.room;
+    if (!view) {
       this.hideOverlay();
       return;
     }
+    const { idleQr, idleQrWhen = 'setup' } = this.options;
+    const qr = view.screen === 'welcome' && (idleQrWhen === 'on' || view.setup) ? idleQr : undefined;
+    const events = roomAssEvents(view, { qr, drawHeadline: this.options.idleMedia === undefined });
     this.overlayShown = true;
-    void this.send({ name: 'osd-overlay', id: 1, format: 'ass-events', data: events.join('\n'), res_x: 0, res_y: 720, z: 0 });
+    void this.send({ name: 'osd-overlay', id: 1, format: 'ass-events', data: events.join('\n'), res_x: CANVAS.width, res_y: CANVAS.height, z: 0 });
   }
 
   private hideOverlay(): void {
@@ -187,7 +202,7 @@ export class MpvPlayer implements VideoPlayer {
         if (early) this.onEvent(early);
       })
       .catch((error: unknown) => {
-        if (this.clip === clip) this.finish(clip, { status: 'error', tokenId: request.tokenId, error: `could not start the clip: ${String(error)}` });
+        if (this.clip === clip) this.finish(clip, this.clipError(clip, `could not start the clip: ${String(error)}`));
       });
   }
 
@@ -240,6 +255,9 @@ export class MpvPlayer implements VideoPlayer {
 
   private fileEnded(event: MpvEvent): void {
     const entryId = typeof event.playlist_entry_id === 'number' ? event.playlist_entry_id : undefined;
+    const mpvError = typeof event.file_error === 'string' ? event.file_error : undefined;
+    const audioFailed = event.reason === 'error' && mpvError === AUDIO_OUTPUT_FAILED;
+    if (audioFailed) this.audioOutput(false, { file: this.clip?.request.file });
     const clip = this.clip;
     if (clip && clip.entryId === undefined && entryId !== undefined) {
       this.earlyEnds.set(entryId, event); // the loadfile reply is still on its way
@@ -253,22 +271,46 @@ export class MpvPlayer implements VideoPlayer {
     }
     if (!clip || entryId !== clip.entryId) return;
     const { tokenId } = clip.request;
-    if (event.reason === 'error') {
-      const reason = typeof event.file_error === 'string' ? event.file_error : 'unknown error';
-      this.finish(clip, { status: 'error', tokenId, error: `could not play ${basename(clip.request.file)}: ${reason}` });
-    } else if (event.reason === 'eof') {
+    const mpvReason = { mpvReason: event.reason, mpvError };
+    // Without sound the picture still played: judged by where it got to, like an end of file.
+    if (event.reason === 'eof' || audioFailed) {
       const reachedEnd = clip.started && clip.duration !== undefined && clip.position >= clip.duration - this.toleranceS;
       this.finish(
         clip,
         reachedEnd
           ? { status: 'completed', tokenId, progress: 100, ...(clip.duration === undefined ? {} : { duration: clip.duration }) }
-          : { status: 'error', tokenId, error: `${basename(clip.request.file)} ended early: the file looks damaged or incomplete` },
+          : this.clipError(clip, `${basename(clip.request.file)} ended early: the file looks damaged or incomplete`, mpvReason),
       );
+    } else if (event.reason === 'error') {
+      this.finish(clip, this.clipError(clip, `could not play ${basename(clip.request.file)}: ${mpvError ?? 'unknown error'}`, mpvReason));
     }
     // 'stop' and 'redirect' are our own replacements; 'quit' is handled as a crash.
   }
 
+  /** An mpv error that ends a clip, logged with the clip; stations get the message. */
+  private clipError(clip: Clip, error: string, mpv: { mpvReason?: unknown; mpvError?: string | undefined } = {}): VideoStatus {
+    const { tokenId, file } = clip.request;
+    this.log.warn({ tokenId, file, reason: error, ...mpv, position: clip.position, duration: clip.duration }, 'a clip ended with an error');
+    return { status: 'error', tokenId, error };
+  }
+
+  /**
+   * The audio output opened (`current-ao` named one) or failed. Logged on a change only: mpv
+   * retries it for every clip, and a show without sound should say so once, not per clip.
+   */
+  private audioOutput(ready: boolean, detail: { file?: string | undefined; output?: string }): void {
+    if (this.audio === ready) return;
+    const before = this.audio;
+    this.audio = ready;
+    if (!ready) this.log.warn({ ...detail, mpvError: AUDIO_OUTPUT_FAILED }, 'no sound: mpv could not open the audio output; clips play their picture without it');
+    else if (before === false) this.log.info(detail, 'sound is back: mpv opened the audio output');
+  }
+
   private propertyChanged(name: string, data: unknown): void {
+    if (name === 'current-ao') {
+      if (typeof data === 'string' && data !== '') this.audioOutput(true, { output: data });
+      return;
+    }
     if (name === 'idle-active') {
       if (data === true && !this.clip && this.idleEntryId === undefined) this.idleReached();
       return;
@@ -326,7 +368,7 @@ export class MpvPlayer implements VideoPlayer {
     this.idleShown = false;
     const clip = this.clip;
     this.clip = undefined;
-    if (clip) this.emit({ status: 'error', tokenId: clip.request.tokenId, error: 'the video player stopped unexpectedly and is restarting' });
+    if (clip) this.emit(this.clipError(clip, 'the video player stopped unexpectedly and is restarting'));
   }
 
   private async send(command: unknown[] | Record<string, unknown>): Promise<void> {
@@ -350,16 +392,6 @@ function entryIdOf(data: unknown): number | undefined {
 
 /** Text as literal ASS: braces and backslashes would otherwise be read as markup. */
 /** The QR code with its caption under it, as OSD events. */
-function idleQrEvents(qr: { text: string; caption: string }): string[] {
-  const drawing = qrAssDrawing(qr.text, QR_PLACEMENT);
-  const below = QR_PLACEMENT.y + drawing.side + 10;
-  return [...drawing.events, `{\\an7\\pos(${QR_PLACEMENT.x},${below})\\fs26\\bord2}${assEscape(qr.caption)}`];
-}
-
-export function assEscape(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/[{}]/g, (brace) => `\\${brace}`).replace(/\r?\n/g, '\\N');
-}
-
 function basename(file: string): string {
   return file.split('/').pop() ?? file;
 }

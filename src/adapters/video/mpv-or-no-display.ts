@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { VideoStatus } from '../../contract/index.js';
+import type { RoomView, VideoStatus } from '../../contract/index.js';
 import type { PlayRequest, VideoPlayer } from '../../ports/video-player.js';
 import { MpvMissingError } from '../mpv/mpv-process.js';
 import { NoDisplayPlayer } from './no-display.js';
@@ -23,13 +23,17 @@ export class MpvOrNoDisplay implements VideoPlayer {
     return this.current.displayReady;
   }
 
+  get audioReady(): boolean | undefined {
+    return this.current.audioReady;
+  }
+
   async start(): Promise<void> {
     try {
       await this.current.start();
     } catch (error) {
       if (!(error instanceof MpvMissingError)) throw error;
       this.log.error(`${error.message}. Running without a display until then.`);
-      this.current = new NoDisplayPlayer();
+      this.current = new NoDisplayPlayer('mpv is not installed: no video display');
     }
   }
 
@@ -49,8 +53,8 @@ export class MpvOrNoDisplay implements VideoPlayer {
     this.current.stop();
   }
 
-  setIdleText(text: string | undefined): void {
-    this.current.setIdleText(text);
+  showRoom(view: RoomView): void {
+    this.current.showRoom(view);
   }
 
   onStatus(listener: (status: VideoStatus) => void): void {

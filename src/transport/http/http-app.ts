@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import {
   AppError,
   ClockCorrectionRequest,
+  DisplayRequest,
   ExportQuery,
   LoginRequest,
   NewSessionRequest,
@@ -29,12 +30,15 @@ import { accessGuards } from './access-guards.js';
 import { addCorrectionRoutes } from './correction-routes.js';
 import { sessionCsv } from './session-csv.js';
 import type { GameCorrections } from '../../ports/game-corrections.js';
+import type { RoomControl } from '../../ports/room-control.js';
 import { HttpError, httpReplyOf } from './http-errors.js';
 import { defaultHttpLimits, type HttpLimits } from './http-limits.js';
 
 export interface HttpAppDeps {
   show: ShowOperations;
   corrections: GameCorrections;
+  /** The room screens: their mode, for staff. */
+  room: RoomControl;
   adminAuth: AdminAuth;
   clock: Pick<Clock, 'now'>;
   logger: Logger;
@@ -124,6 +128,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     app.get('/', (_req, res) => res.redirect('/gm'));
     app.get('/gm', (_req, res) => res.sendFile(join(webDir, 'gm.html')));
     app.get('/admin', (_req, res) => res.sendFile(join(webDir, 'admin.html')));
+    app.get('/scoreboard', (_req, res) => res.sendFile(join(webDir, 'scoreboard.html')));
   }
 
   app.get('/health', (_req, res) => {
@@ -220,6 +225,15 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 
   app.post('/api/video', requireAdmin, (req, res) => {
     res.json(show.controlVideo(parseOrThrow(VideoControl, req.body, 'video command')));
+  });
+
+  app.get('/api/display', (_req, res) => {
+    res.json(deps.room.display);
+  });
+
+  app.post('/api/display', requireAdmin, (req, res) => {
+    const { mode } = parseOrThrow(DisplayRequest, req.body, 'display');
+    res.json(deps.room.setMode(mode));
   });
 
   app.post('/api/reset', requireAdmin, (_req, res) => {

@@ -6,6 +6,7 @@ import type {
   DisconnectReason,
   Envelope,
   GameState,
+  RoomView,
   ServerEventData,
   ServerEventName,
   ServerToClientEvents,
@@ -15,6 +16,7 @@ import type {
 } from '../../contract/index.js';
 import type { Clock } from '../../ports/clock.js';
 import type { SessionChange, ShowNotifier } from '../../ports/notifier.js';
+import type { RoomDisplay } from '../../ports/room-display.js';
 import type { ReconnectQueue } from './reconnect-queue.js';
 import { Coalescer } from '../coalescer.js';
 
@@ -22,6 +24,8 @@ import { Coalescer } from '../coalescer.js';
 export interface StationSocketData {
   stationId?: string | undefined;
   isAdmin: boolean;
+  /** A read-only display (`/scoreboard`): it receives `display:view` and may only ask for it again. */
+  isDisplay?: boolean;
   /** When an admin connection's token expires (ms since the epoch). */
   adminExpiresAt?: number;
   /** Set when the server cuts the connection for misbehaving, so its departure says `error`. */
@@ -33,6 +37,7 @@ export type OrchestratorServer = Server<ClientToServerEvents, ServerToClientEven
 export const rooms = {
   stations: 'gm-stations',
   admin: 'admin',
+  displays: 'displays',
   session: (sessionId: string) => `session:${sessionId}`,
   station: (stationId: string) => `station:${stationId}`,
 } as const;
@@ -56,7 +61,7 @@ const DEFAULT_PLAYER_EVENT_INTERVAL_MS = 500;
  * Sends what the show reports to the right rooms, each event in the contract's envelope,
  * and keeps a copy for GM stations that are away so they can catch up on return.
  */
-export class Broadcaster implements ShowNotifier {
+export class Broadcaster implements ShowNotifier, RoomDisplay {
   private readonly stateUpdates: Coalescer;
   private currentState: (() => GameState) | undefined;
   /**
@@ -115,6 +120,11 @@ export class Broadcaster implements ShowNotifier {
 
   videoStatus(status: VideoStatus): void {
     this.emit([rooms.stations, rooms.admin], 'video:status', status);
+  }
+
+  /** The room view to every display client; not kept for stations that are away (they never see it). */
+  showRoom(view: RoomView): void {
+    this.deps.io.to(rooms.displays).emit('display:view', envelope('display:view', view, this.deps.clock));
   }
 
   close(): void {

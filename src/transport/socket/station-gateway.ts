@@ -17,6 +17,7 @@ import { ConnectionRateLimiter, KeyedRateLimiter } from '../rate-limit.js';
 import type { ReconnectQueue } from './reconnect-queue.js';
 import type { StationSessions } from '../../ports/station-sessions.js';
 import type { GameCorrections } from '../../ports/game-corrections.js';
+import type { RoomControl } from '../../ports/room-control.js';
 import type { Cancel, Clock } from '../../ports/clock.js';
 import type { AdminAuth } from '../admin-auth.js';
 import { toAppError } from '../errors.js';
@@ -33,6 +34,10 @@ export interface StationGatewayDeps {
   show: StationSessions;
   /** Teams and undo, for identified stations. */
   corrections: GameCorrections;
+  /** The room view display clients receive. */
+  room: RoomControl;
+  /** Display connections open at once; one more is refused with DEVICE_LIMIT and closed. */
+  maxDisplays: number;
   reconnectQueue: ReconnectQueue;
   adminAuth: AdminAuth;
   clock: Clock;
@@ -93,6 +98,11 @@ export class StationGateway {
     const auth = parseOrThrow(HandshakeAuth, socket.handshake.auth, 'handshake auth');
     const address = socket.handshake.address;
     socket.data.isAdmin = false;
+    if (auth.display === true) {
+      // A read-only display (`/scoreboard` on a second TV): the room sees the same on the TV.
+      socket.data.isDisplay = true;
+      return;
+    }
     if (auth.token !== undefined && !this.handshakeFailures.mayTry(address)) {
       throw new AppError('RATE_LIMITED', 'too many wrong tokens from this address: wait a minute');
     }
@@ -114,7 +124,9 @@ export class StationGateway {
   }
 
   private onConnection(socket: StationSocket): void {
-    if (!socket.data.isAdmin && !this.admit(socket)) return;
+    if (socket.data.isDisplay) {
+      if (!this.admitDisplay(socket)) return;
+    } else if (!socket.data.isAdmin && !this.admit(socket)) return;
     const limiter = new ConnectionRateLimiter(this.deps.clock);
     if (socket.data.isAdmin) {
       void socket.join(rooms.admin);
@@ -158,6 +170,23 @@ export class StationGateway {
       this.openConnections.get(socket.id)?.();
       this.openConnections.delete(socket.id);
     });
+    return true;
+  }
+
+  /**
+   * A display joins `displays` and is sent the room view at once. Displays are capped on their
+   * own: a hotspot full of phones on /scoreboard cannot take the stations' places.
+   */
+  private admitDisplay(socket: StationSocket): boolean {
+    const open = this.deps.io.sockets.adapter.rooms.get(rooms.displays)?.size ?? 0;
+    if (open >= this.deps.maxDisplays) {
+      this.log.warn({ address: socket.handshake.address, open }, 'display refused: too many displays');
+      this.fail(socket, new AppError('DEVICE_LIMIT', `at most ${this.deps.maxDisplays} displays may be connected`), undefined);
+      socket.disconnect(true);
+      return false;
+    }
+    void socket.join(rooms.displays);
+    socket.emit('display:view', envelope('display:view', this.deps.room.view(), this.deps.clock));
     return true;
   }
 
@@ -205,6 +234,10 @@ export class StationGateway {
       // After this event's refusal has been sent, not before.
       setImmediate(() => socket.disconnect(true));
       throw new AppError('INVALID_TOKEN', 'the admin login expired: log in again');
+    }
+    if (socket.data.isDisplay) {
+      if (event === 'state:request') return;
+      throw new AppError('AUTH_REQUIRED', `a display connection can only ask for the room view, not send ${event}`);
     }
     if (event === 'video:control') {
       if (!socket.data.isAdmin) throw new AppError('AUTH_REQUIRED', 'video:control needs an admin connection');
@@ -285,6 +318,10 @@ export class StationGateway {
       return identified;
     },
     'state:request': (socket) => {
+      if (socket.data.isDisplay) {
+        socket.emit('display:view', envelope('display:view', this.deps.room.view(), this.deps.clock));
+        return { event: 'display:view' as const };
+      }
       socket.emit('sync:full', envelope('sync:full', this.deps.show.syncPayload(), this.deps.clock));
       return { event: 'sync:full' as const };
     },

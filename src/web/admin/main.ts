@@ -1,6 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
+  DisplayMode,
+  DisplayState,
   ErrorPayload,
   GameClock,
   GameState,
@@ -15,7 +17,7 @@ import type {
 } from '../../contract/index.js';
 import { DeviceList } from '../shared/device-list.js';
 import { GameClockDisplay } from '../shared/game-clock.js';
-import { byId, renderScores, renderVideo } from '../shared/render.js';
+import { byId, renderScores, renderTvStatus, renderVideo } from '../shared/render.js';
 import { ApiError, failureText } from './admin-api.js';
 import { Confirmation } from './confirmation.js';
 import { Corrections } from './corrections.js';
@@ -86,6 +88,7 @@ function renderSystem(state: GameState): void {
   const items = [
     `Orchestrator: ${state.systemStatus.orchestratorOnline ? 'online' : 'offline'}`,
     `TV (mpv): ${state.systemStatus.videoDisplayReady ? 'ready' : 'not ready'}`,
+    ...(state.systemStatus.audioReady === false ? ['TV sound: not working (no audio output: clips play without sound)'] : []),
     ...(state.systemStatus.displayConnected === undefined
       ? []
       : [`TV on HDMI: ${state.systemStatus.displayConnected ? 'connected' : 'not connected (check the cable and that the TV is on)'}`]),
@@ -142,8 +145,14 @@ function applyState(state: GameState, sentAt?: string): void {
   teamsCard.show(state.teams);
   corrections.showTeams(state.teams);
   renderVideo(state.video);
+  renderTvStatus(state.systemStatus);
   renderSystem(state);
   showClock(state.clock, sentAt);
+  showDisplayMode(state.display?.mode);
+}
+
+function showDisplayMode(mode: DisplayMode | undefined): void {
+  for (const input of document.querySelectorAll<HTMLInputElement>('input[name="display-mode"]')) input.checked = input.value === mode;
 }
 
 async function refreshVideo(): Promise<void> {
@@ -396,6 +405,10 @@ byId('video-pause').addEventListener('click', () => video({ action: 'pause' }));
 byId('video-resume').addEventListener('click', () => video({ action: 'resume' }));
 byId('video-skip').addEventListener('click', () => video({ action: 'skip' }));
 byId('video-stop').addEventListener('click', () => video({ action: 'stop' }));
+byId('display-mode').addEventListener('change', (event) => {
+  const mode = (event.target as HTMLInputElement).value as DisplayMode;
+  act(async () => showDisplayMode((await api<DisplayState>('POST', '/api/display', { mode })).mode));
+});
 
 if (token) showApp();
 else byId<HTMLInputElement>('password').focus();

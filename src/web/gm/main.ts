@@ -9,7 +9,7 @@ import { NewTeamForm } from './new-team-form.js';
 import { TeamPicker } from './team-picker.js';
 import { DeviceList } from '../shared/device-list.js';
 import { GameClockDisplay } from '../shared/game-clock.js';
-import { byId, renderRecent, renderScores, renderVideo, withTransaction } from '../shared/render.js';
+import { byId, renderRecent, renderScores, renderTvStatus, renderVideo, withTransaction } from '../shared/render.js';
 
 const ACK_TIMEOUT_MS = 5000;
 const HEARTBEAT_MS = 10_000;
@@ -78,6 +78,7 @@ function applyState(next: GameState, sentAt?: string): void {
   state = next;
   renderScores(next.scores);
   renderVideo(next.video);
+  renderTvStatus(next.systemStatus);
   picker.showState(next);
   // A renamed team shows its new name in the list too.
   if (JSON.stringify(next.teams) !== teamsBefore) showRecent();

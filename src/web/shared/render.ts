@@ -1,4 +1,4 @@
-import type { DeviceConnection, TeamScore, Transaction, VideoStatus } from '../../contract/index.js';
+import type { DeviceConnection, SystemStatus, TeamScore, Transaction, VideoStatus } from '../../contract/index.js';
 
 export function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -117,6 +117,12 @@ export function withTransaction(transactions: readonly Transaction[], tx: Transa
   const next = [...transactions];
   next[at] = tx;
   return next;
+}
+
+/** Whether the TV can show (and sound) a clip at all: said in words, not only on /admin. */
+export function renderTvStatus(system: SystemStatus): void {
+  byId('video-display').hidden = system.videoDisplayReady;
+  byId('video-sound').hidden = system.audioReady !== false;
 }
 
 export function renderVideo(video: VideoStatus): void {

@@ -3,7 +3,9 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assEscape, type MpvPlayer } from '../../../src/adapters/mpv/mpv-player.js';
+import type { MpvPlayer } from '../../../src/adapters/mpv/mpv-player.js';
+import { assEscape } from '../../../src/adapters/mpv/room-ass.js';
+import type { RoomView } from '../../../src/contract/index.js';
 import { baseArgs, type MpvProcess } from '../../../src/adapters/mpv/mpv-process.js';
 import { makeClips, type Clips } from '../../support/clips.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -134,19 +136,19 @@ describe('MpvPlayer on real headless mpv', () => {
     expect(log.sequence(from)).toEqual(['loading', 'playing', 'completed', 'idle']);
   });
 
-  it('overlays the idle text and Wi-Fi QR code with commands mpv accepts, hiding them during a clip', async () => {
+  it('overlays the room view and Wi-Fi QR code with commands mpv accepts, hiding them during a clip', async () => {
     dir = tempDir('mpv-run-');
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
     const idleQr = { text: 'WIFI:T:WPA;S:ShowControl;P:secret123;;', caption: 'Wi-Fi: ShowControl' };
     ({ player, process: mpv } = headlessMpv(dir, clips.idle, logger, idleQr));
     log = new StatusLog(player);
-    player.setIdleText('GM stations: http://10.42.0.1:3000 · {Friday}');
+    player.showRoom(welcome(['GM stations: http://10.42.0.1:3000', '{Friday}']));
     await player.start();
     await log.waitFor((s) => s.status === 'idle');
     player.play({ tokenId: 'with-text', file: clips.short });
     await log.waitFor((s) => s.status === 'idle' && log.statuses.some((x) => x.status === 'completed'));
-    player.setIdleText('new session');
+    player.showRoom({ ...welcome([]), screen: 'scoreboard', title: 'new session', setup: false, rows: [{ rank: 1, teamId: 'A', name: 'A', shortName: 'A', score: '10,000', groups: 0 }] });
     player.stop();
     const from = log.statuses.length;
     player.play({ tokenId: 'again', file: clips.short });
@@ -177,3 +179,7 @@ describe('assEscape', () => {
     expect(assEscape('a {\\b1} b\nc')).toBe('a \\{\\\\b1\\} b\\Nc');
   });
 });
+
+function welcome(lines: string[]): RoomView {
+  return { screen: 'welcome', title: 'Waiting for the next memory…', lines, clock: null, rows: [], moreTeams: 0, announcement: null, setup: true };
+}

@@ -1,0 +1,9 @@
+import type { DisplayMode, DisplayState, RoomView } from '../contract/index.js';
+
+/** What staff and display clients ask of the room screens. */
+export interface RoomControl {
+  readonly display: DisplayState;
+  setMode(mode: DisplayMode): DisplayState;
+  /** The view as it is now, for a display that just connected. */
+  view(): RoomView;
+}
