@@ -37,6 +37,9 @@ interface Clip {
 }
 
 /** `current-ao` names the audio output while one is open: a clip's sound reached it. */
+/** Events kept while a loadfile reply is awaited; a reply that never comes fails the clip anyway. */
+const MAX_EVENTS_BEFORE_REPLY = 1000;
+
 const OBSERVED = ['pause', 'time-pos', 'duration', 'idle-active', 'current-ao'] as const;
 
 /**
@@ -62,7 +65,12 @@ export class MpvPlayer implements VideoPlayer {
   /** What the room sees between clips, drawn over the idle media whenever no clip plays. */
   private room: RoomView | undefined;
   private overlayShown = false;
-  private readonly earlyEnds = new Map<number, MpvEvent>();
+  /**
+   * Events that arrived while the current clip's loadfile reply was still on its way: mpv
+   * sends the reply and the clip's first events together, and the events are read first.
+   * They are replayed, in order, once the clip knows its playlist entry.
+   */
+  private readonly beforeReply: MpvEvent[] = [];
   private readonly listeners: ((status: VideoStatus) => void)[] = [];
   private readonly log: Logger;
   private readonly progressIntervalMs: number;
@@ -197,9 +205,8 @@ export class MpvPlayer implements VideoPlayer {
       .command({ name: 'loadfile', url: request.file, flags: 'replace', options: { pause: 'no', 'loop-file': 'no' } })
       .then((data) => {
         clip.entryId = entryIdOf(data);
-        const early = clip.entryId === undefined ? undefined : this.earlyEnds.get(clip.entryId);
-        this.earlyEnds.clear();
-        if (early) this.onEvent(early);
+        if (this.clip !== clip) return;
+        for (const event of this.beforeReply.splice(0)) this.onEvent(event);
       })
       .catch((error: unknown) => {
         if (this.clip === clip) this.finish(clip, this.clipError(clip, `could not start the clip: ${String(error)}`));
@@ -224,6 +231,10 @@ export class MpvPlayer implements VideoPlayer {
   }
 
   private onEvent(event: MpvEvent): void {
+    if (this.clip && this.clip.entryId === undefined) {
+      if (this.beforeReply.length < MAX_EVENTS_BEFORE_REPLY) this.beforeReply.push(event);
+      return;
+    }
     switch (event.event) {
       case 'start-file':
         this.mpvEntryId = typeof event.playlist_entry_id === 'number' ? event.playlist_entry_id : undefined;
@@ -259,10 +270,6 @@ export class MpvPlayer implements VideoPlayer {
     const audioFailed = event.reason === 'error' && mpvError === AUDIO_OUTPUT_FAILED;
     if (audioFailed) this.audioOutput(false, { file: this.clip?.request.file });
     const clip = this.clip;
-    if (clip && clip.entryId === undefined && entryId !== undefined) {
-      this.earlyEnds.set(entryId, event); // the loadfile reply is still on its way
-      return;
-    }
     if (entryId !== undefined && entryId === this.idleEntryId && event.reason === 'error') {
       this.log.warn({ file: this.options.idleMedia, error: event.file_error }, 'the idle screen could not be shown');
       this.idleEntryId = undefined;
@@ -345,13 +352,14 @@ export class MpvPlayer implements VideoPlayer {
   private finish(clip: Clip, status: VideoStatus): void {
     if (this.clip !== clip) return;
     this.clip = undefined;
+    this.beforeReply.length = 0;
     this.emit(status);
     if (this.clip === undefined && this.waiting === undefined) this.showIdle();
   }
 
   private abandonClip(): void {
     this.clip = undefined;
-    this.earlyEnds.clear();
+    this.beforeReply.length = 0;
   }
 
   private idleReached(): void {

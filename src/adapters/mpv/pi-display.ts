@@ -36,20 +36,8 @@ export function detectBoard(hostRoot: string): Board {
  * first HDMI connector with a TV, otherwise HDMI-A-1 so that a TV plugged in later is found.
  */
 export function findHdmiConnector(hostRoot: string): DrmConnector | undefined {
-  const drm = join(hostRoot, 'sys/class/drm');
-  let entries: string[];
-  try {
-    entries = readdirSync(drm);
-  } catch {
-    return undefined;
-  }
-  const connectors = entries
-    .map((name) => /^(card\d+)-(HDMI-A-\d+)$/.exec(name))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => {
-      const statusFile = join(drm, match[0], 'status');
-      return { card: match[1] ?? '', connector: match[2] ?? '', statusFile, connected: read(statusFile) === 'connected' };
-    })
+  const connectors = drmConnectors(hostRoot)
+    .filter((c) => /^HDMI-A-\d+$/.test(c.connector))
     .sort((a, b) => a.connector.localeCompare(b.connector) || a.card.localeCompare(b.card));
   return (
     connectors.find((c) => c.connected && c.connector === 'HDMI-A-1') ??
@@ -57,6 +45,24 @@ export function findHdmiConnector(hostRoot: string): DrmConnector | undefined {
     connectors.find((c) => c.connector === 'HDMI-A-1') ??
     connectors[0]
   );
+}
+
+/** Every DRM connector in /sys/class/drm (HDMI, DisplayPort, eDP, …), with whether a screen is on it. */
+export function drmConnectors(hostRoot: string): DrmConnector[] {
+  const drm = join(hostRoot, 'sys/class/drm');
+  let entries: string[];
+  try {
+    entries = readdirSync(drm);
+  } catch {
+    return [];
+  }
+  return entries
+    .map((name) => /^(card\d+)-(.+)$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => {
+      const statusFile = join(drm, match[0], 'status');
+      return { card: match[1] ?? '', connector: match[2] ?? '', statusFile, connected: read(statusFile) === 'connected' };
+    });
 }
 
 /** Hardware decoding per board; mpv falls back to software decoding when it cannot. */

@@ -1,6 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Board } from '../mpv/pi-display.js';
+import { drmConnectors, type Board } from '../mpv/pi-display.js';
 
 /** Where mpv's picture goes: DRM/KMS, a window (or mpv's own pick), or nowhere at all. */
 export type VideoOutput = { output: 'drm' } | { output: 'window' } | { output: 'none'; reason: string };
@@ -26,29 +24,9 @@ export function chooseVideoOutput({ setting, board, desktop, hostRoot }: VideoOu
   if (setting === 'drm') return { output: 'drm' };
   if (setting === 'window' || desktop) return { output: 'window' };
   if (board !== 'not-a-pi') return { output: 'drm' };
-  if (hasConnectedScreen(hostRoot)) return { output: 'window' };
+  if (drmConnectors(hostRoot).some((connector) => connector.connected)) return { output: 'window' };
   return {
     output: 'none',
     reason: 'not a Raspberry Pi, no desktop session (DISPLAY, WAYLAND_DISPLAY) and no connected screen in /sys/class/drm',
   };
-}
-
-/** Whether any DRM connector (HDMI, DisplayPort, eDP, …) reports a screen connected. */
-function hasConnectedScreen(hostRoot: string): boolean {
-  const drm = join(hostRoot, 'sys/class/drm');
-  let entries: string[];
-  try {
-    entries = readdirSync(drm);
-  } catch {
-    return false;
-  }
-  return entries
-    .filter((name) => /^card\d+-/.test(name))
-    .some((name) => {
-      try {
-        return readFileSync(join(drm, name, 'status'), 'utf8').trim() === 'connected';
-      } catch {
-        return false;
-      }
-    });
 }
