@@ -71,6 +71,8 @@ export class MpvPlayer implements VideoPlayer {
    * They are replayed, in order, once the clip knows its playlist entry.
    */
   private readonly beforeReply: MpvEvent[] = [];
+  /** The idle media's loadfile reply is awaited (its events wait in beforeReply too). */
+  private idleLoading = false;
   private readonly listeners: ((status: VideoStatus) => void)[] = [];
   private readonly log: Logger;
   private readonly progressIntervalMs: number;
@@ -222,16 +224,21 @@ export class MpvPlayer implements VideoPlayer {
       void this.send(['stop']).then(() => this.idleReached());
       return;
     }
+    this.idleLoading = true;
     ipc
       .command({ name: 'loadfile', url: idle, flags: 'replace', options: { pause: 'no', 'loop-file': 'inf', 'image-display-duration': 'inf' } })
       .then((data) => {
         this.idleEntryId = entryIdOf(data);
       })
+      .finally(() => {
+        this.idleLoading = false;
+        for (const event of this.beforeReply.splice(0)) this.onEvent(event);
+      })
       .catch((error: unknown) => this.log.warn({ err: error }, 'could not show the idle screen'));
   }
 
   private onEvent(event: MpvEvent): void {
-    if (this.clip && this.clip.entryId === undefined) {
+    if ((this.clip && this.clip.entryId === undefined) || this.idleLoading) {
       if (this.beforeReply.length < MAX_EVENTS_BEFORE_REPLY) this.beforeReply.push(event);
       return;
     }
