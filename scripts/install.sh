@@ -167,7 +167,7 @@ elif [ -z "$station_token" ] && writes station_token; then
   [ ${#station_token} -eq 32 ] || die "could not read a station token from /dev/urandom"
 fi
 
-# The app's own defaults (src/config.ts: port, button pin, key code), asked of the built app so
+# The app's own defaults (src/config.ts: ports, button pin, key code), asked of the built app so
 # that they are written down in one place. The installed release comes first: it is what will run.
 app_defaults=no
 load_app_defaults() {
@@ -177,19 +177,25 @@ load_app_defaults() {
   for module in ${release:+"$(in_root "$release")/dist/src/config.js"} "$source_dir/dist/src/config.js"; do
     values="$(node -e 'import(require("node:url").pathToFileURL(process.argv[1]).href).then(({ ConfigSchema }) => {
       const d = ConfigSchema.parse({});
-      console.log(d.PORT, d.RESET_BUTTON_PIN, d.RESET_BUTTON_KEYCODE);
+      console.log(d.PORT, d.RESET_BUTTON_PIN, d.RESET_BUTTON_KEYCODE, d.HTTPS_PORT);
     })' "$module" 2>/dev/null)" || continue
-    if [[ "$values" =~ ^([0-9]+)\ ([0-9]+)\ ([0-9]+)$ ]]; then
+    if [[ "$values" =~ ^([0-9]+)\ ([0-9]+)\ ([0-9]+)\ ([0-9]+|none)$ ]]; then
       default_port="${BASH_REMATCH[1]}" default_button_pin="${BASH_REMATCH[2]}" default_keycode="${BASH_REMATCH[3]}"
+      default_https_port="${BASH_REMATCH[4]}"
       app_defaults=yes
       return 0
     fi
   done
   die "could not read the app's defaults from $source_dir/dist/src/config.js: run npm ci && npm run build first"
 }
-resolve_port() { # sets port: the env file's PORT, else the app's default
+resolve_port() { # sets port and https_port: the env file's PORT and HTTPS_PORT, else the app's defaults
   port="$(env_value PORT)"
   [ -n "$port" ] || { load_app_defaults; port="$default_port"; }
+  https_port="$(env_value HTTPS_PORT)"
+  [ -n "$https_port" ] || { load_app_defaults; https_port="$default_https_port"; }
+  # The address GMs are given: the secure one (Web NFC needs it), unless HTTPS is off.
+  if [ "$https_port" = none ]; then gm_url="http://$host_name.local:$port/gm"
+  else gm_url="https://$host_name.local:$https_port/gm"; fi
 }
 
 if [ "$configure_only" = no ]; then
@@ -277,7 +283,7 @@ set_env() { # set_env KEY VALUE [COMMENT]: replaces KEY's lines, or adds KEY (af
 ! writes psk || set_env WIFI_PSK "$psk" "For the idle screen's Wi-Fi QR code; IDLE_WIFI_QR=off hides it."
 ! writes button_pin || set_env RESET_BUTTON_PIN "$button_pin"
 if [ "$installed" = no ] && [ "$configure_only" = no ]; then
-  set_env IDLE_TEXT "Wi-Fi {ssid}   ·   GM stations: http://$host_name.local:$port/gm   ·   {session}"
+  set_env IDLE_TEXT "Wi-Fi {ssid}   ·   GM stations: $gm_url   ·   {session}"
 elif writes host_name && [ "$host_name" != "$previous_host_name" ] && [ -n "$previous_host_name" ]; then
   # A renamed Pi: the idle screen's address follows, whatever else staff wrote around it.
   idle_text="$(env_raw IDLE_TEXT)"
@@ -418,4 +424,5 @@ fi
 # Never the token itself: install output ends up in terminals' scrollback and build logs.
 if [ "$station_token" = none ]; then stations="open to any device on the Wi-Fi (STATION_TOKEN=none)"
 else stations="need the station token shown on http://$host_name.local:$port/admin"; fi
-say "done: Wi-Fi \"$ssid\" (passphrase in /etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection), GM stations open http://$host_name.local:$port/gm and $stations"
+say "done: Wi-Fi \"$ssid\" (passphrase in /etc/NetworkManager/system-connections/orchestrator-hotspot.nmconnection), GM stations open $gm_url and $stations"
+[ "$https_port" = none ] || say "each GM tablet trusts the orchestrator once: /admin (Secure address) shows its certificate and how to install it"

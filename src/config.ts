@@ -15,6 +15,9 @@ const integer = <T extends z.ZodType>(schema: T) =>
 /** Every setting of the orchestrator, its default and its meaning. The README table comes from here. */
 export const ConfigSchema = z.object({
   PORT: integer(z.number().int().min(0).max(65535).default(3000)).describe('HTTP and Socket.IO port'),
+  HTTPS_PORT: integer(z.union([z.number().int().min(0).max(65535), z.literal('none')]).default(3443)).describe(
+    "HTTPS and Socket.IO port beside PORT, the address GMs are given (Web NFC needs a secure page); its certificate is signed by the appliance's own CA, made at first start in DATA_DIR, which tablets trust once through `/ca.crt` (see /admin). `none`: HTTP only",
+  ),
   HOST: text(z.string().default('0.0.0.0')).describe('address to listen on'),
   DATA_DIR: text(z.string().default('data')).describe('where the SQLite game log and settings live'),
   TOKENS_FILE: text(z.string().default('demo/tokens.json')).describe('the show\'s tokens, in the ALN token format'),
@@ -78,7 +81,7 @@ export const ConfigSchema = z.object({
     'the TV mode pinned with DRM output',
   ),
   IDLE_TEXT: text(z.string().max(300).default('GM stations: {url}   ·   {session}')).describe(
-    'text on the idle screen; `{url}`, `{ssid}` and `{session}` are filled in; `none` for no text',
+    'text on the idle screen; `{url}` (the address GMs open: https when HTTPS_PORT is on), `{ssid}` and `{session}` are filled in; `none` for no text',
   ),
   WIFI_SSID: text(z.string().max(32).optional()).describe("the hotspot's name, for `{ssid}` in IDLE_TEXT and the Wi-Fi QR code"),
   WIFI_PSK: text(z.string().min(8).max(63).optional()).describe("the hotspot's WPA2 passphrase, for the idle screen's Wi-Fi QR code"),
@@ -98,6 +101,9 @@ export const ConfigSchema = z.object({
     'the key code the overlay gives the button (148, KEY_PROG1: no desktop or logind action)',
   ),
   RESET_HOLD_MS: integer(z.number().int().min(500).max(30_000).default(3000)).describe('how long the button is held to reset the game'),
+  PLAYER_SCAN_STALE_S: integer(z.number().int().min(1).max(86_400).default(60)).describe(
+    "a player scan made (by the scanner's `scannedAt`) more than this many seconds before it arrives is recorded but starts no clip, so scans replayed after a Wi-Fi gap never start videos late",
+  ),
   VIDEO_BUSY_POLICY: text(z.enum(['reject', 'queue']).default('reject')).describe(
     'a player scan of a video while another plays: `reject` (409 VIDEO_BUSY) or `queue`',
   ),

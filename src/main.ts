@@ -15,6 +15,8 @@ import { MpvProcess } from './adapters/mpv/mpv-process.js';
 import { detectBoard, findHdmiConnector, piDisplayArgs } from './adapters/mpv/pi-display.js';
 import { checkVideos, loadScoringRules, loadTokenCatalog } from './adapters/show-files.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
+import { CertificateAuthority } from './adapters/tls/certificate-authority.js';
+import { certificateSubjects } from './app/certificate-names.js';
 import { SdNotify, systemdNotifyCli } from './adapters/systemd/sd-notify.js';
 import { systemClock } from './adapters/system-clock.js';
 import { fillIdleText, stationUrl, wifiJoinText } from './adapters/video/idle-text.js';
@@ -66,6 +68,16 @@ async function main(): Promise<void> {
     );
   } else logger.info('GM stations need the station token (shown on /admin)');
 
+  const tls =
+    config.HTTPS_PORT === 'none'
+      ? undefined
+      : await CertificateAuthority.open({
+          dir: join(config.DATA_DIR, 'tls'),
+          subjects: () => certificateSubjects(osMachineIdentity, allowedHostsOf(config)),
+          clock: systemClock,
+          logger: logger.child({ component: 'tls' }),
+          applianceName: osMachineIdentity.hostname(),
+        });
   const { video, display } = tvOf(config, media, logger);
   const systemd = new SdNotify(process.env, systemdNotifyCli, systemClock, (error) => logger.warn({ err: error }, 'sd_notify failed'));
   const readiness: Component = { name: 'systemd', start: () => systemd.ready(), stop: () => systemd.stopping() };
@@ -79,6 +91,7 @@ async function main(): Promise<void> {
       video,
       adminAuth,
       machine: osMachineIdentity,
+      ...(tls ? { tls } : {}),
       clock: systemClock,
       logger,
       health: new PiHealth(config.HOST_ROOT, config.DATA_DIR),
@@ -122,18 +135,20 @@ function settingsOf(config: Config, stationToken: string | undefined): AppSettin
   return {
     host: config.HOST,
     port: config.PORT,
+    ...(config.HTTPS_PORT === 'none' ? {} : { httpsPort: config.HTTPS_PORT }),
     maxStations: config.MAX_GM_STATIONS,
     ...(config.MAX_CONNECTIONS === undefined ? {} : { maxConnections: config.MAX_CONNECTIONS }),
     stationToken,
     videoBusyPolicy: config.VIDEO_BUSY_POLICY,
     ...(config.GAME_MINUTES === undefined ? {} : { gameMinutes: config.GAME_MINUTES }),
-    idleText: (session, port) => {
+    idleText: (session, ports) => {
       if (config.IDLE_TEXT === 'none') return undefined;
-      return fillIdleText(config.IDLE_TEXT, { url: stationUrl(config.HOST, port), ssid: config.WIFI_SSID ?? '', session: session?.name ?? 'no session' });
+      const url = ports.https === undefined ? stationUrl(config.HOST, ports.http) : stationUrl(config.HOST, ports.https, 'https');
+      return fillIdleText(config.IDLE_TEXT, { url, ssid: config.WIFI_SSID ?? '', session: session?.name ?? 'no session' });
     },
     webDir: join(baseDir, 'dist/web'),
-    allowedHosts: (config.ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim()).filter((host) => host !== ''),
-    timing: { identifyTimeoutMs: config.IDENTIFY_TIMEOUT_MS, resetHoldMs: config.RESET_HOLD_MS },
+    allowedHosts: allowedHostsOf(config),
+    timing: { identifyTimeoutMs: config.IDENTIFY_TIMEOUT_MS, resetHoldMs: config.RESET_HOLD_MS, playerScanStaleMs: config.PLAYER_SCAN_STALE_S * 1000 },
     limits: {
       maxTeams: config.MAX_TEAMS,
       maxPlayerDevices: config.MAX_PLAYER_DEVICES,
@@ -142,6 +157,10 @@ function settingsOf(config: Config, stationToken: string | undefined): AppSettin
       ...(config.MAX_CONNECTIONS_PER_ADDRESS === undefined ? {} : { maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS }),
     },
   };
+}
+
+function allowedHostsOf(config: Config): string[] {
+  return (config.ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim()).filter((host) => host !== '');
 }
 
 /** The TV: mpv when configured (no display when it is not installed), and the HDMI connector's watcher on a Pi. */

@@ -21,6 +21,7 @@ describe('parseConfig', () => {
   it('fills in the defaults and resolves relative paths against the base folder', () => {
     expect(parseConfig({}, BASE)).toEqual({
       PORT: 3000,
+      HTTPS_PORT: 3443,
       HOST: '0.0.0.0',
       DATA_DIR: join(BASE, 'data'),
       TOKENS_FILE: join(BASE, 'demo/tokens.json'),
@@ -45,6 +46,7 @@ describe('parseConfig', () => {
       RESET_BUTTON_PIN: 17,
       RESET_BUTTON_KEYCODE: 148,
       RESET_HOLD_MS: 3000,
+      PLAYER_SCAN_STALE_S: 60,
       VIDEO_BUSY_POLICY: 'reject',
     });
   });
@@ -65,6 +67,12 @@ describe('parseConfig', () => {
 
   it('accepts port 0 (any free port)', () => {
     expect(parseConfig({ PORT: '0' }, BASE).PORT).toBe(0);
+  });
+
+  it('takes an HTTPS port, or none for HTTP only', () => {
+    expect(parseConfig({ HTTPS_PORT: '8443' }, BASE).HTTPS_PORT).toBe(8443);
+    expect(parseConfig({ HTTPS_PORT: 'none' }, BASE).HTTPS_PORT).toBe('none');
+    expect(parseConfig({ HTTPS_PORT: '' }, BASE).HTTPS_PORT).toBe(3443);
   });
 
   it('resolves every relative path against the base folder and keeps absolute ones', () => {
@@ -99,6 +107,8 @@ describe('parseConfig', () => {
     ['PORT', { PORT: '70000' }],
     ['PORT', { PORT: '-1' }],
     ['PORT', { PORT: '80.5' }],
+    ['HTTPS_PORT', { HTTPS_PORT: 'off' }],
+    ['HTTPS_PORT', { HTTPS_PORT: '70000' }],
     ['MAX_GM_STATIONS', { MAX_GM_STATIONS: '0' }],
     ['MAX_GM_STATIONS', { MAX_GM_STATIONS: 'many' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],

@@ -29,7 +29,7 @@ export interface ListeningNodeOptions {
 }
 
 /**
- * Spawns `node [nodeArgs] script` on 127.0.0.1 and an ephemeral port, with only PATH and `env`
+ * Spawns `node [nodeArgs] script` on 127.0.0.1 and ephemeral ports, with only PATH and `env`
  * in its environment (a developer's STATION_TOKEN or CONFIG_FILE must not leak in), and
  * resolves once a JSON log line with `msg` `listening` names the port. Fails with the
  * server's stderr if it exits, or kills it if it stays silent too long.
@@ -38,7 +38,8 @@ export function spawnListeningNode(script: string, options: ListeningNodeOptions
   const { nodeArgs = [], env, listening, listenTimeoutMs = 20_000, onLine } = options;
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: checkout,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    // HTTPS on a free port too: its default (3443) would collide between servers run at once.
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HTTPS_PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => {

@@ -12,6 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { HealthSource } from '../ports/health-source.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
 import type { MediaLibrary } from '../ports/media-library.js';
+import type { ServerTls } from '../ports/server-tls.js';
 import type { GameStore, SettingsStore, VideoQueueStore } from '../ports/store.js';
 import type { VideoPlayer } from '../ports/video-player.js';
 import type { AdminAuth } from '../transport/admin-auth.js';
@@ -19,7 +20,7 @@ import { HealthSampler } from './health-sampler.js';
 import { IntervalTask } from './interval-task.js';
 import { Lifecycle, type Component } from './lifecycle.js';
 import { ResetButtonControl } from './reset-button-control.js';
-import { defaultLimits, defaultTiming, type AppSettings } from './settings.js';
+import { defaultLimits, defaultTiming, type AppSettings, type ListeningPorts } from './settings.js';
 import { StationServer } from './station-server.js';
 import { RoomScreen } from './room-screen.js';
 import { ShowNotifiers } from './show-notifiers.js';
@@ -44,6 +45,8 @@ export interface AppAdapters {
   health?: HealthSource;
   display?: DisplayMonitor;
   button?: ButtonHardware;
+  /** The appliance's CA and server certificate, for HTTPS on `settings.httpsPort`. */
+  tls?: ServerTls;
   /** Runs last on start (systemd readiness) and first on stop. */
   readiness?: Component;
 }
@@ -51,6 +54,8 @@ export interface AppAdapters {
 export interface App {
   readonly port: number;
   readonly url: string;
+  /** The HTTPS address (`https://127.0.0.1:port` for a server on every address); undefined when HTTPS is off. */
+  readonly httpsUrl: string | undefined;
   readonly show: Show;
   /** Stops every component in reverse order, each bounded; safe to call twice. */
   stop(): Promise<void>;
@@ -69,14 +74,25 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
   try {
     await lifecycle.start({ name: 'tv', start: () => adapters.video.start(), stop: () => adapters.video.close() });
     // The address GMs open names the port, known once listening (PORT=0 picks one).
-    let listeningPort = settings.port;
-    const server = new StationServer({ settings, timing, limits, adminAuth: adapters.adminAuth, machine: adapters.machine, clock, logger: log });
+    let listening: ListeningPorts = { http: settings.port, https: settings.httpsPort };
+    const server = new StationServer({
+      settings,
+      timing,
+      limits,
+      adminAuth: adapters.adminAuth,
+      machine: adapters.machine,
+      clock,
+      logger: log,
+      media: adapters.media,
+      ...(adapters.tls ? { tls: adapters.tls } : {}),
+    });
     const game = new Game({
         store: adapters.store,
         catalog: adapters.catalog,
         clock,
         newId: randomUUID,
         maxTeams: limits.maxTeams,
+        playerScanStaleMs: timing.playerScanStaleMs,
         ...(settings.gameMinutes === undefined ? {} : { plannedMs: settings.gameMinutes * 60_000 }),
     });
     // The room's screens (the TV between clips, /scoreboard) listen to the show like the stations.
@@ -84,7 +100,7 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
       clock,
       displays: [adapters.video, server.roomDisplays],
       source: () => ({ session: show.session, state: show.state() }),
-      welcomeLines: (session) => welcomeLines(settings.idleText?.(session, listeningPort)),
+      welcomeLines: (session) => welcomeLines(settings.idleText?.(session, listening)),
       settings: adapters.store,
       modeChanged: () => server.broadcaster.stateChanged(() => show.state()),
       logger: log,
@@ -124,7 +140,7 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
     server.serve(show, corrections, room);
     await lifecycle.start(server);
     const port = server.port;
-    listeningPort = port;
+    listening = { http: port, https: server.httpsPort };
     await lifecycle.start({ name: 'room screens', start: () => room.start(), stop: () => room.stop() });
     if (adapters.health) {
       await lifecycle.start(new HealthSampler(adapters.health, (sample) => show.healthSampled(sample), clock, timing.healthIntervalMs, log));
@@ -141,15 +157,21 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
         sweepEveryMs,
       ),
     );
+    if (server.httpsPort !== undefined) {
+      // The hotspot may come up, or the venue's network hand out a new address, after the start.
+      await lifecycle.start(new IntervalTask('certificate check', () => void server.refreshCertificate(), clock, timing.certificateCheckMs));
+    }
     if (adapters.button) {
       await lifecycle.start(new ResetButtonControl(adapters.button, show, clock, timing.resetHoldMs, log.child({ component: 'button' })));
     }
     if (adapters.readiness) await lifecycle.start(adapters.readiness);
 
     let stopping: Promise<void> | undefined;
+    const host = settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
     return {
       port,
-      url: `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`,
+      url: `http://${host}:${port}`,
+      httpsUrl: server.httpsPort === undefined ? undefined : `https://${host}:${server.httpsPort}`,
       show,
       stop: () => (stopping ??= lifecycle.stopAll()),
     };

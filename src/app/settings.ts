@@ -14,6 +14,8 @@ export interface Timing {
   stateUpdateIntervalMs: number;
   /** A player scanner silent this long is reported disconnected. */
   playerTimeoutMs: number;
+  /** A player scan made longer than this before it arrives is recorded but starts no clip (PLAYER_SCAN_STALE_S). */
+  playerScanStaleMs: number;
   /** How often the appliance's health is sampled (never per request). */
   healthIntervalMs: number;
   /** Socket.IO ping interval and timeout: a station silent for their sum is timed out. */
@@ -29,12 +31,15 @@ export interface Timing {
   resetHoldMs: number;
   /** How long one component may take to stop before it is given up. */
   stopTimeoutMs: number;
+  /** How often the machine's addresses are compared with the HTTPS certificate's (re-issued when they differ). */
+  certificateCheckMs: number;
 }
 
 export const defaultTiming: Timing = {
   reconnectWindowMs: 30_000,
   stateUpdateIntervalMs: 100,
   playerTimeoutMs: 30_000,
+  playerScanStaleMs: 60_000,
   healthIntervalMs: 10_000,
   pingIntervalMs: 10_000,
   pingTimeoutMs: 20_000,
@@ -43,6 +48,7 @@ export const defaultTiming: Timing = {
   requestTimeoutMs: 10_000,
   resetHoldMs: 3000,
   stopTimeoutMs: 5000,
+  certificateCheckMs: 60_000,
 };
 
 /** Caps on what clients can make the server hold; each refusal is a clear error. */
@@ -80,6 +86,8 @@ export function defaultMaxConnections(maxStations: number): number {
 export interface AppSettings {
   host: string;
   port: number;
+  /** HTTPS_PORT: HTTPS and Socket.IO beside `port` (0 picks one); undefined for none. Needs the app's `tls` adapter. */
+  httpsPort?: number;
   maxStations: number;
   /**
    * Station connections open at once, identified or not (admin ones not counted). Default:
@@ -92,11 +100,18 @@ export interface AppSettings {
   /** A new session's planned length (GAME_MINUTES); undefined counts up only. */
   gameMinutes?: number;
   /** The text on the TV's idle screen for a session. */
-  idleText?: (session: Session | undefined, port: number) => string | undefined;
+  idleText?: (session: Session | undefined, ports: ListeningPorts) => string | undefined;
   /** The built web pages; undefined serves the API only. */
   webDir?: string;
   /** ALLOWED_HOSTS: more names browsers may use to reach the orchestrator. */
   allowedHosts?: readonly string[];
   timing?: Partial<Timing>;
   limits?: Partial<Limits>;
+}
+
+/** Where the orchestrator listens once started (a setting of 0 picks a free port). */
+export interface ListeningPorts {
+  http: number;
+  /** Undefined when HTTPS is off. */
+  https: number | undefined;
 }

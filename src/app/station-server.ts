@@ -1,4 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -9,6 +10,8 @@ import type { RoomDisplay } from '../ports/room-display.js';
 import type { StationSessions } from '../ports/station-sessions.js';
 import type { Clock } from '../ports/clock.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
+import type { ServerTls } from '../ports/server-tls.js';
+import type { MediaLibrary } from '../ports/media-library.js';
 import type { AdminAuth } from '../transport/admin-auth.js';
 import { capConnectionsPerAddress } from '../transport/connection-cap.js';
 import { FailedAttempts } from '../transport/failed-attempts.js';
@@ -35,19 +38,26 @@ export interface StationServerDeps {
   machine: MachineIdentity;
   clock: Clock;
   logger: Logger;
+  /** MEDIA_DIR, whose token pictures and sounds the player scanners fetch. */
+  media: MediaLibrary;
+  /** The appliance's CA and server certificate: HTTPS listens on `settings.httpsPort` when both are given. */
+  tls?: ServerTls;
 }
 
 /**
- * HTTP and Socket.IO on one port: the stations' gateway, the broadcaster that is the show's
- * notifier, the HTTP API and pages, and the guards in front of them (hosts and origins,
- * connections per address, slow requests, backpressure). Built before the show (the show
- * reports through its broadcaster), given the show with `serve`, then started.
+ * HTTP and Socket.IO on one port, and the same on HTTPS beside it: the stations' gateway, the
+ * broadcaster that is the show's notifier, the HTTP API and pages, and the guards in front of
+ * them (hosts and origins, connections per address over both ports, slow requests and TLS
+ * handshakes, backpressure). Built before the show (the show reports through its
+ * broadcaster), given the show with `serve`, then started.
  */
 export class StationServer implements Component {
   readonly name = 'http and socket.io';
   readonly broadcaster: Broadcaster;
   readonly reconnectQueue: ReconnectQueue;
   private readonly http: HttpServer;
+  /** HTTPS, answered by the HTTP server's own handlers (express and Socket.IO alike). */
+  private readonly https: HttpsServer | undefined;
   private readonly io: OrchestratorServer;
   private readonly connections = new Set<NetSocket>();
   private readonly origins: OriginPolicy;
@@ -55,17 +65,31 @@ export class StationServer implements Component {
   private readonly outputGuard: OutputGuard;
   private ready = false;
   private boundPort: number | undefined;
+  private boundHttpsPort: number | undefined;
 
   constructor(private readonly deps: StationServerDeps) {
     const { timing, limits, clock, logger: log, settings } = deps;
     // Slow or endless requests are cut (Node checks the deadlines every second, not every 30 s).
-    this.http = createServer({ headersTimeout: timing.headersTimeoutMs, requestTimeout: timing.requestTimeoutMs, connectionsCheckingInterval: 1000 });
-    this.http.on('connection', (socket: NetSocket) => {
-      this.connections.add(socket);
-      socket.once('close', () => this.connections.delete(socket));
-    });
+    const deadlines = { headersTimeout: timing.headersTimeoutMs, requestTimeout: timing.requestTimeoutMs, connectionsCheckingInterval: 1000 };
+    this.http = createServer(deadlines);
+    // A handshake that never ends is cut as soon as headers that never end would be.
+    this.https =
+      deps.tls && settings.httpsPort !== undefined ? createHttpsServer({ ...deps.tls.credentials(), ...deadlines, handshakeTimeout: timing.headersTimeoutMs }) : undefined;
+    if (this.https) {
+      // One set of handlers for both: the requests and WebSocket upgrades of HTTPS go to HTTP's
+      // listeners (Socket.IO's engine, then express), so both serve the same routes and stations.
+      this.https.on('request', (req, res) => this.http.emit('request', req, res));
+      this.https.on('upgrade', (req, socket, head) => this.http.emit('upgrade', req, socket, head));
+    }
+    const servers = this.https ? [this.http, this.https] : [this.http];
+    for (const server of servers) {
+      server.on('connection', (socket: NetSocket) => {
+        this.connections.add(socket);
+        socket.once('close', () => this.connections.delete(socket));
+      });
+    }
     const refusals = new LogOncePer(clock);
-    capConnectionsPerAddress(this.http, limits.maxConnectionsPerAddress ?? settings.maxStations + 10, (address, open) => {
+    capConnectionsPerAddress(servers, limits.maxConnectionsPerAddress ?? settings.maxStations + 10, (address, open) => {
       if (refusals.shouldLog(`connections ${address}`)) log.warn({ address, open }, 'connection refused: too many from this address');
     });
     this.origins = new OriginPolicy(deps.machine, settings.allowedHosts ?? [], clock);
@@ -116,6 +140,25 @@ export class StationServer implements Component {
     return this.boundPort;
   }
 
+  /** The HTTPS port once listening; undefined when HTTPS is off. */
+  get httpsPort(): number | undefined {
+    return this.boundHttpsPort;
+  }
+
+  /**
+   * Asks the CA to check the certificate against the machine's addresses now; a re-issued one
+   * is used for the next handshakes (connections open keep theirs).
+   */
+  async refreshCertificate(): Promise<void> {
+    const { tls, logger } = this.deps;
+    if (!tls || !this.https) return;
+    try {
+      if (await tls.refresh()) this.https.setSecureContext(tls.credentials());
+    } catch (error) {
+      logger.error({ err: error }, 'the HTTPS certificate could not be re-issued: the previous one stays');
+    }
+  }
+
   /** The display clients (`/scoreboard`), as one room display. */
   get roomDisplays(): RoomDisplay {
     return this.broadcaster;
@@ -157,34 +200,54 @@ export class StationServer implements Component {
         stationToken: settings.stationToken,
         stationTokenFailures: this.stationTokenFailures,
         limits: this.deps.limits.http,
+        media: this.deps.media,
+        tls: {
+          info: () => ({ httpPort: this.port, httpsPort: this.boundHttpsPort ?? null, caFingerprint: this.https ? (this.deps.tls?.caFingerprint ?? null) : null }),
+          caCertificate: () => (this.https ? this.deps.tls?.caCertificate : undefined),
+        },
       }),
     );
   }
 
   async start(): Promise<void> {
-    const { host, port } = this.deps.settings;
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
-    this.boundPort = (this.http.address() as AddressInfo).port;
+    const { host, port, httpsPort } = this.deps.settings;
+    this.boundPort = await listen(this.http, port, host);
+    if (this.https && httpsPort !== undefined) {
+      try {
+        this.boundHttpsPort = await listen(this.https, httpsPort, host);
+      } catch (error) {
+        this.http.close();
+        throw error;
+      }
+    }
     this.outputGuard.start();
     this.ready = true;
-    this.deps.logger.info({ host, port: this.boundPort }, 'orchestrator listening');
+    this.deps.logger.info({ host, port: this.boundPort, httpsPort: this.boundHttpsPort }, 'orchestrator listening');
   }
 
   async stop(): Promise<void> {
     this.ready = false;
     this.outputGuard.stop();
     this.broadcaster.close();
-    const closed = this.io.close();
+    const https = this.https;
+    // Socket.IO closes the HTTP server; HTTPS is closed beside it.
+    const closed = Promise.all([this.io.close(), https?.listening ? new Promise((resolve) => https.close(resolve)) : undefined]);
     const cut = this.deps.clock.after(CLOSE_GRACE_MS, () => {
       for (const socket of this.connections) socket.destroy();
     });
     await closed;
     cut();
   }
+}
+
+/** Listens on `port` (0 picks one) and resolves with the port bound. */
+async function listen(server: HttpServer | HttpsServer, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }

@@ -4,6 +4,7 @@ import {
   CreateTeamRequest,
   DisplayRequest,
   DisplayState,
+  MAX_SCANS_PER_BATCH,
   ReassignRequest,
   ReassignResponse,
   RenameTeamRequest,
@@ -18,13 +19,17 @@ import {
   LoginRequest,
   LoginResponse,
   NewSessionRequest,
+  PlayerToken,
   OkResponse,
   PlayerHeartbeatRequest,
+  PlayerScanBatchRequest,
+  PlayerScanBatchResponse,
   PlayerScanRequest,
   PlayerScanResponse,
   Session,
   SessionExport,
   ShowToken,
+  TlsInfo,
   StationAccessResponse,
   StatusResponse,
   UpdateSessionRequest,
@@ -63,7 +68,8 @@ export interface HttpRoute {
   query?: z.ZodObject;
   /** Path parameters: name → description. */
   params?: Record<string, string>;
-  ok: { status: 200 | 201; description: string; schema: z.ZodType; csv?: string };
+  /** `schema`: the JSON body; `files`: a file instead, of these media types (type → what it is). */
+  ok: { status: 200 | 201; description: string; schema?: z.ZodType; csv?: string; files?: Record<string, string> };
   /** Failures beyond every route's (403, 500), admin and station routes' (401) and bodies' (400, 413, 415). */
   errors?: Partial<Record<ErrorStatus, string | RouteError>>;
   rateLimit?: string;
@@ -99,6 +105,10 @@ function ok(schema: z.ZodType, description: string, status: 200 | 201 = 200): Ht
   return { status, description, schema };
 }
 
+function file(description: string, files: Record<string, string>): HttpRoute['ok'] {
+  return { status: 200, description, files };
+}
+
 export const httpRoutes: readonly HttpRoute[] = [
   route('get /health', 'Readiness', 'all', ok(OkResponse, 'Ready.'), { errors: { 503: 'SERVER_ERROR: starting or stopping.' } }),
   route('post /api/admin/login', 'Log in as admin', 'all', ok(LoginResponse, 'The admin token.'), {
@@ -114,6 +124,15 @@ export const httpRoutes: readonly HttpRoute[] = [
   }),
   route('get /api/station-access', 'Station access', 'admin', ok(StationAccessResponse, 'Whether stations are open, and the token.'), {
     description: "Whether GM stations need the station token, and the token (for the admin page's join QR code).",
+  }),
+  route('get /api/tls', 'The secure address', 'all', ok(TlsInfo, 'The ports and the CA fingerprint.'), {
+    description: "Where HTTPS listens (the address GMs are given: Web NFC needs a secure page) and the fingerprint of the appliance's CA, for `/admin` and for the GM page on plain HTTP, which offers the secure address.",
+  }),
+  route('get /ca.crt', "The appliance's certificate authority", 'all', file("The CA certificate, to install once on each tablet.", {
+    'application/x-x509-ca-cert': "The CA's certificate (PEM). Made at the first start, kept in DATA_DIR with its key (which never leaves it); it signs the HTTPS certificate.",
+  }), {
+    description: 'No login: the certificate is public. Compare its SHA-256 fingerprint with the one `/admin` shows before trusting it.',
+    errors: { 404: 'NOT_FOUND: HTTPS is off (HTTPS_PORT=none).' },
   }),
   route('get /api/session', 'The current session', 'all', ok(Session, 'The current session.'), { errors: noSession }),
   route('post /api/session', 'Start a new session', 'admin', ok(Session, 'The new session.', 201), {
@@ -145,17 +164,47 @@ export const httpRoutes: readonly HttpRoute[] = [
   }),
   route('post /api/scan', 'A player scanner read a token', 'players', ok(PlayerScanResponse, 'The scan is recorded.'), {
     description:
-      "Answered once the scan is durable (group-committed with transactions); a video token's clip plays. Player scanner ids live apart " +
-      "from GM stations': a station's id is refused. At most MAX_PLAYER_DEVICES scanners are known at once.",
+      "Answered once the scan is durable (group-committed with transactions); a video token's clip plays, unless the scan was made " +
+      'more than PLAYER_SCAN_STALE_S seconds before it arrived (`scannedAt`; `stale: true`). A repeated `scanId` from the same device ' +
+      "gets the first answer again and records nothing. Player scanner ids live apart from GM stations': a station's id is refused. " +
+      'At most MAX_PLAYER_DEVICES scanners are known at once.',
     body: { schema: PlayerScanRequest, required: true },
     errors: { ...playerErrors, 404: 'INVALID_DATA: a token the show does not have.', 409: videoBusy },
     rateLimit: '20 a second per address',
+  }),
+  route('post /api/scan/batch', 'A player scanner replays the scans it kept offline', 'players', ok(PlayerScanBatchResponse, 'Each scan answered, in order.'), {
+    description:
+      'Each scan is handled as `POST /api/scan` would, in order, in one group commit; a refused one (an invalid item, an unknown token, ' +
+      'VIDEO_BUSY, ...) gets its own `rejected` result and the others are still recorded. The body must fit in 16 KiB.',
+    body: { schema: PlayerScanBatchRequest, required: true },
+    errors: {
+      400: `INVALID_DATA: not \`{scans: [...]}\` with 1-${MAX_SCANS_PER_BATCH} objects; nothing is recorded.`,
+      429: 'RATE_LIMITED: more than 20 requests a second from this address (a new scanner over MAX_PLAYER_DEVICES is refused per scan, DEVICE_LIMIT).',
+    },
+    rateLimit: '20 a second per address (shared with /api/scan; a batch is one request)',
   }),
   route('post /api/heartbeat', 'A player scanner is alive', 'players', ok(OkResponse, 'Noted.'), {
     description: 'Keeps a player scanner connected (30 s timeout).',
     body: { schema: PlayerHeartbeatRequest, required: true },
     errors: playerErrors,
     rateLimit: '20 a second per address (shared with /api/scan)',
+  }),
+  route('get /api/player/tokens/:id', 'A token as a player scanner shows it', 'players', ok(PlayerToken, 'The addresses of its picture and sound, and whether it has a clip.'), {
+    description: 'Matched case-insensitively. No points, group or memory type: players do not see the economy.',
+    params: { id: "The token's id." },
+    errors: { 404: 'INVALID_DATA: a token the show does not have.', 429: 'RATE_LIMITED: more than 20 requests a second from this address.' },
+    rateLimit: '20 a second per address (shared with /api/scan)',
+  }),
+  route('get /api/tokens/:id/media/:kind', "A token's picture or sound", 'players', file('The file, with its type from its name; range requests are answered.', {
+    'image/*': 'The picture the tokens file names in `image`.',
+    'audio/*': 'The sound the tokens file names in `audio`.',
+  }), {
+    description: "Only the file the tokens file names for this token, under MEDIA_DIR: a name or symlink leading out of MEDIA_DIR is refused, and no other file of MEDIA_DIR is served.",
+    params: { id: "The token's id.", kind: '`image` or `audio` (MediaKind).' },
+    errors: {
+      400: 'INVALID_DATA: a kind other than image or audio, or a file named outside MEDIA_DIR.',
+      404: 'INVALID_DATA: a token the show does not have; NOT_FOUND: it has no such file, or the file is missing.',
+    },
   }),
   route('get /api/status', "The appliance's status", 'admin', ok(StatusResponse, 'The status.'), {
     description: 'The system summary and the latest health sample (load, CPU, memory, disk free on DATA_DIR, uptime, temperature, throttling).',
@@ -220,4 +269,5 @@ export const pageRoutes: readonly PageRoute[] = [
   { method: 'get', path: '/gm', summary: 'The GM station page' },
   { method: 'get', path: '/admin', summary: 'The admin page' },
   { method: 'get', path: '/scoreboard', summary: 'The room view (leaderboard, clock) for any browser: a read-only display, no login' },
+  { method: 'get', path: '/player', summary: 'The player scanner: scan a token by NFC, camera or typing; see its picture, hear its sound, watch its clip on the TV' },
 ];

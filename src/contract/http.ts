@@ -6,6 +6,7 @@ import {
   DeviceId,
   HealthSample,
   PlayerScan,
+  ScanId,
   Session,
   SessionStatus,
   SystemStatus,
@@ -66,16 +67,73 @@ export const SessionExport = z
 export type SessionExport = z.infer<typeof SessionExport>;
 
 export const PlayerScanRequest = z
-  .object({ tokenId: TokenId, deviceId: DeviceId })
-  .meta({ id: 'PlayerScanRequest', description: 'POST /api/scan: a player scanner read a token.', examples: [{ tokenId: '534e2b03', deviceId: 'PLAYER_07' }] });
+  .object({
+    tokenId: TokenId,
+    deviceId: DeviceId,
+    scanId: ScanId.optional(),
+    scannedAt: Timestamp.optional().meta({
+      description: "When the scan was made, by the scanner's clock: one made more than PLAYER_SCAN_STALE_S seconds before it arrives is recorded but starts no clip.",
+    }),
+  })
+  .meta({
+    id: 'PlayerScanRequest',
+    description: 'POST /api/scan: a player scanner read a token. A scanner that keeps scans while offline gives each its `scanId` and `scannedAt`.',
+    examples: [{ tokenId: '534e2b03', deviceId: 'PLAYER_07' }, { tokenId: '534e2b03', deviceId: 'PLAYER_07', scanId: '0b6f3c1e-4f7a-4c52-9d1e-2f0a8e6b9c3d', scannedAt: '2025-05-10T20:15:01.000+02:00' }],
+  });
+export type PlayerScanRequest = z.infer<typeof PlayerScanRequest>;
 export const PlayerScanResponse = z
   .object({
     status: z.literal('accepted'),
     tokenId: z.string(),
-    video: z.boolean().meta({ description: "Whether the token's clip was queued for the TV." }),
+    video: z.boolean().meta({ description: "Whether the token's clip was asked to play on the TV (never for a stale scan)." }),
+    scanId: ScanId.optional().meta({ description: 'The `scanId` of the request, when it had one.' }),
+    stale: z.literal(true).optional().meta({ description: 'Present when the scan was made more than PLAYER_SCAN_STALE_S seconds before it arrived: recorded, no clip started.' }),
+    message: z.string().optional().meta({ description: 'Why no clip was started, for a stale scan.' }),
   })
-  .meta({ id: 'PlayerScanResponse', description: 'The scan is durable (group-committed with transactions); a video token\'s clip plays.' });
+  .meta({
+    id: 'PlayerScanResponse',
+    description:
+      "The scan is durable (group-committed with transactions); a video token's clip plays unless the scan is stale. A repeated `scanId` gets the first answer again.",
+  });
 export type PlayerScanResponse = z.infer<typeof PlayerScanResponse>;
+
+export const MAX_SCANS_PER_BATCH = 50;
+
+export const PlayerScanBatchRequest = z
+  .object({
+    scans: z
+      .array(
+        z.union([PlayerScanRequest, z.looseObject({})]).meta({
+          description: 'A scan as POST /api/scan takes it. An object that is not a valid scan is answered by its own INVALID_DATA result; the others are still recorded.',
+        }),
+      )
+      .min(1)
+      .max(MAX_SCANS_PER_BATCH),
+  })
+  .meta({
+    id: 'PlayerScanBatchRequest',
+    description: `POST /api/scan/batch: scans a scanner kept while it was offline, oldest first, 1-${MAX_SCANS_PER_BATCH} at a time (within the 16 KiB body limit). Each is handled as POST /api/scan would, in order.`,
+  });
+export type PlayerScanBatchRequest = z.infer<typeof PlayerScanBatchRequest>;
+
+export const PlayerScanRejection = ErrorPayload.extend({
+  status: z.literal('rejected'),
+  scanId: ScanId.optional().meta({ description: 'The `scanId` of the refused scan, when it had a valid one.' }),
+}).meta({
+  id: 'PlayerScanRejection',
+  description:
+    'A refused scan of a batch: the error POST /api/scan would have answered with (INVALID_DATA for an invalid item or an unknown token, VIDEO_BUSY, DEVICE_LIMIT, ...).',
+});
+export type PlayerScanRejection = z.infer<typeof PlayerScanRejection>;
+
+export const PlayerScanBatchResponse = z
+  .object({
+    results: z
+      .array(z.discriminatedUnion('status', [PlayerScanResponse, PlayerScanRejection]))
+      .meta({ description: 'One per scan, in the order of the request: `accepted` (a PlayerScanResponse) or `rejected`.' }),
+  })
+  .meta({ id: 'PlayerScanBatchResponse', description: 'The answer to each scan of a batch, in order.' });
+export type PlayerScanBatchResponse = z.infer<typeof PlayerScanBatchResponse>;
 
 export const StationAccessResponse = z
   .object({
@@ -172,3 +230,21 @@ export const ScoreAdjustResponse = z
   .object({ correction: Correction, score: TeamScore.meta({ description: "The team's score after it." }) })
   .meta({ id: 'ScoreAdjustResponse', description: 'The adjustment as kept, and the score after it.' });
 export type ScoreAdjustResponse = z.infer<typeof ScoreAdjustResponse>;
+
+/** The files a token may have for a player scanner to show or play (GET /api/tokens/{id}/media/{kind}). */
+export const MediaKind = z.enum(['image', 'audio']).meta({ id: 'MediaKind', description: "A token's picture (`image`) or its sound (`audio`)." });
+export type MediaKind = z.infer<typeof MediaKind>;
+
+export const PlayerToken = z
+  .object({
+    id: z.string().meta({ description: "The token's id as the show spells it." }),
+    image: z.string().optional().meta({ description: 'The address of its picture (`/api/tokens/{id}/media/image`); absent when it has none.' }),
+    audio: z.string().optional().meta({ description: 'The address of its sound (`/api/tokens/{id}/media/audio`); absent when it has none.' }),
+    video: z.boolean().meta({ description: 'Whether scanning it plays a clip on the TV.' }),
+  })
+  .meta({
+    id: 'PlayerToken',
+    description: 'What a player scanner shows of a token (GET /api/player/tokens/{id}): no points, group or memory type, since players do not see the economy.',
+    examples: [{ id: 'tok002', image: '/api/tokens/tok002/media/image', video: true }],
+  });
+export type PlayerToken = z.infer<typeof PlayerToken>;

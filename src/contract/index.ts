@@ -5,3 +5,4 @@ export * from './http.js';
 export * from './show-files.js';
 export * from './rate-limits.js';
 export * from './display.js';
+export * from './tls.js';

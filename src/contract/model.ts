@@ -42,6 +42,18 @@ export const DeviceId = z.string().trim().min(1).max(64).meta({
   description: "A device's id. GM stations and player scanners have separate id spaces: a player may not use a station's id.",
   examples: ['GM_STATION_01'],
 });
+export const ScanId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[!-~]+$/, 'letters, digits and ASCII punctuation only, no spaces')
+  .meta({
+    id: 'ScanId',
+    description:
+      "A player scanner's own id for one scan (a UUID, say), unique on that device. A scan sent again with the same " +
+      '`deviceId` and `scanId`, even after a restart, is recorded once and answered as the first time.',
+    examples: ['0b6f3c1e-4f7a-4c52-9d1e-2f0a8e6b9c3d'],
+  });
 
 /** A closed set of words with its name and meaning in the published documents. */
 export function namedEnum<const T extends readonly [string, ...string[]]>(id: string, values: T, description: string) {
@@ -369,10 +381,15 @@ export const PlayerScan = z
     tokenId: z.string(),
     deviceId: z.string(),
     sessionId: z.string().nullable(),
-    timestamp: Timestamp,
-    video: z.boolean().meta({ description: 'Whether the token has a clip (and it was asked to play).' }),
+    timestamp: Timestamp.meta({ description: 'When it reached the orchestrator.' }),
+    video: z.boolean().meta({ description: "Whether the token's clip was asked to play: false for a token without one and for a stale scan." }),
+    scanId: ScanId.optional().meta({ description: "The scanner's own id for the scan, when it gave one." }),
+    scannedAt: Timestamp.optional().meta({ description: "When the scanner says the scan was made (by the scanner's clock), when it said." }),
+    stale: z.literal(true).optional().meta({
+      description: 'Present when the scan reached the orchestrator more than PLAYER_SCAN_STALE_S seconds after it was made: recorded, its clip not played.',
+    }),
   })
-  .meta({ id: 'PlayerScan', description: "A player scanner's scan (POST /api/scan), kept in the session's log." });
+  .meta({ id: 'PlayerScan', description: "A player scanner's scan (POST /api/scan, /api/scan/batch), kept in the session's log." });
 export type PlayerScan = z.infer<typeof PlayerScan>;
 
 export const ShowToken = z

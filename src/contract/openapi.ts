@@ -45,7 +45,7 @@ const operationId = (method: string, path: string) =>
   (path
     .split('/')
     .filter((part) => part !== '' && part !== 'api' && !part.startsWith(':'))
-    .map((part) => part.replace(/(^|-)(\w)/g, (_match, _dash: string, letter: string) => letter.toUpperCase()))
+    .map((part) => part.replace(/(^|[-.])(\w)/g, (_match, _dash: string, letter: string) => letter.toUpperCase()))
     .join('') || 'Root');
 
 /** A named schema as a `$ref`; an array of one as an array of `$ref`s. */
@@ -74,8 +74,9 @@ function operation(route: HttpRoute, components: Record<string, JsonSchema>): Js
     [route.ok.status]: {
       description: route.ok.description,
       content: {
-        ...json(route.ok.schema),
+        ...(route.ok.schema === undefined ? {} : json(route.ok.schema)),
         ...(route.ok.csv === undefined ? {} : { 'text/csv': { schema: { type: 'string', description: route.ok.csv } } }),
+        ...Object.fromEntries(Object.entries(route.ok.files ?? {}).map(([type, text]) => [type, { schema: { description: text } }])),
       },
     },
   };
@@ -119,7 +120,7 @@ export function openapiDocument(version: string) {
     outputs: [
       ErrorPayload,
       ...httpRoutes.flatMap((route) => [
-        named(route.ok.schema),
+        ...(route.ok.schema === undefined ? [] : [named(route.ok.schema)]),
         ...Object.values(route.errors ?? {}).flatMap((error) => (typeof error === 'object' && error.schema ? [error.schema] : [])),
       ]),
     ],
@@ -150,6 +151,11 @@ export function openapiDocument(version: string) {
         url: 'http://{host}:{port}',
         description: 'The orchestrator on the show network',
         variables: { host: { default: 'orchestrator.local' }, port: { default: '3000', description: 'PORT' } },
+      },
+      {
+        url: 'https://{host}:{port}',
+        description: "The same on HTTPS, under the appliance's own CA (`GET /ca.crt`)",
+        variables: { host: { default: 'orchestrator.local' }, port: { default: '3443', description: 'HTTPS_PORT' } },
       },
     ],
     tags: [

@@ -43,6 +43,22 @@ export interface GameDeps {
   maxTeams?: number;
   /** A new session's planned length (GAME_MINUTES); undefined counts up only. */
   plannedMs?: number;
+  /** A player scan made longer than this before it arrives is recorded stale: its clip is not played (PLAYER_SCAN_STALE_S). */
+  playerScanStaleMs?: number;
+}
+
+export const DEFAULT_PLAYER_SCAN_STALE_MS = 60_000;
+
+/** What a player scanner says of a scan beyond its token: its own id for it, and when it was made by its clock. */
+export interface ScanOnDevice {
+  scanId?: string | undefined;
+  scannedAt?: string | undefined;
+}
+
+export interface PlayerScanOutcome {
+  scan: PlayerScan;
+  /** false when the device had sent this scanId before: `scan` is the one recorded then. */
+  fresh: boolean;
 }
 
 /** A staff correction of the game clock: a new planned length (null: none) and/or seconds added (negative: taken off). */
@@ -305,21 +321,39 @@ export class Game {
 
   /**
    * A player scanner's scan (no points), staged for the next group commit like a transaction:
-   * it must not be answered before commitStaged.
+   * it must not be answered before commitStaged. A scan the device sent before under the same
+   * scanId (staged, or stored in any session) is answered with the one recorded then, and
+   * nothing is staged. One made (scannedAt, the device's clock) more than playerScanStaleMs
+   * before it arrived is recorded stale, without asking for its clip: a replay must not start
+   * a video long after the player walked away.
    */
-  stagePlayerScan(tokenId: string, deviceId: string): PlayerScan {
+  stagePlayerScan(tokenId: string, deviceId: string, onDevice: ScanOnDevice = {}): PlayerScanOutcome {
+    const { scanId, scannedAt } = onDevice;
+    const earlier = scanId === undefined ? undefined : this.playerScanById(deviceId, scanId);
+    if (earlier) return { scan: earlier, fresh: false };
     const token = this.deps.catalog.get(tokenId);
     if (!token) throw new UnknownTokenError(tokenId);
+    const now = this.deps.clock.now();
+    const stale = scannedAt !== undefined && now - Date.parse(scannedAt) > (this.deps.playerScanStaleMs ?? DEFAULT_PLAYER_SCAN_STALE_MS);
     const scan: PlayerScan = {
       tokenId: token.id,
       deviceId,
       sessionId: this.current?.id ?? null,
-      timestamp: this.nowIso(),
-      video: token.video !== undefined,
+      timestamp: new Date(now).toISOString(),
+      video: token.video !== undefined && !stale,
+      ...(scanId === undefined ? {} : { scanId }),
+      ...(scannedAt === undefined ? {} : { scannedAt }),
+      ...(stale ? { stale: true as const } : {}),
     };
     this.stagedScans.push(scan);
     if (this.current) this.playerScanCount += 1;
-    return scan;
+    return { scan, fresh: true };
+  }
+
+  /** The scan a device recorded (or staged) under its own id, if any. */
+  private playerScanById(deviceId: string, scanId: string): PlayerScan | undefined {
+    const staged = this.stagedScans.find((scan) => scan.deviceId === deviceId && scan.scanId === scanId);
+    return staged ?? this.deps.store.playerScanById(deviceId, scanId);
   }
 
   /** Every session, newest first, completed ones included. */

@@ -18,7 +18,7 @@ import type { StationSessions } from '../ports/station-sessions.js';
 import type { VideoPlayer } from '../ports/video-player.js';
 import type { ApplianceStatus } from './appliance-status.js';
 import { DeviceRegistry, type DeviceInfo } from './device-registry.js';
-import type { ClockCorrection, Game, Submission, SubmitOutcome } from './game.js';
+import type { ClockCorrection, Game, ScanOnDevice, Submission, SubmitOutcome } from './game.js';
 import type { VideoQueue } from './video-queue.js';
 import { UnknownTokenError } from './errors.js';
 
@@ -40,11 +40,14 @@ export interface ShowDeps {
   deferCommit?: (commit: () => void) => void;
   /** Player scanners known at once (connected, or disconnected and not yet forgotten). */
   maxPlayerDevices?: number;
+  /** First answers to player scans named by a scanId kept in memory (older ones are answered from the store). */
+  rememberedScanAnswers?: number;
   /** What the room screens show between clips, for the state. */
   displayState?: () => DisplayState;
 }
 
 export const DEFAULT_MAX_PLAYER_DEVICES = 100;
+export const DEFAULT_REMEMBERED_SCAN_ANSWERS = 1000;
 
 /** A staged submission or player scan waiting for its group commit. */
 interface WaitingForCommit {
@@ -65,6 +68,8 @@ export class Show implements StationSessions, ShowOperations, GameReset {
   private health: HealthSample | undefined;
   private readonly waiting: WaitingForCommit[] = [];
   private commitScheduled = false;
+  /** The first answer to each recent scan a device named (deviceId, scanId), settled or still waiting for its commit. */
+  private readonly scanAnswers = new Map<string, Promise<PlayerScan>>();
 
   constructor(private readonly deps: ShowDeps) {
     this.game = deps.game;
@@ -202,16 +207,43 @@ export class Show implements StationSessions, ShowOperations, GameReset {
 
   /**
    * A player scanner's scan: logged (in the next group commit, like transactions), then a
-   * video token's clip is played (each scan plays it again). While another clip plays the
-   * busy policy may refuse it with VIDEO_BUSY; the scan stays logged.
+   * video token's clip is played (each scan plays it again), unless the scan is stale. While
+   * another clip plays the busy policy may refuse it with VIDEO_BUSY; the scan stays logged.
+   *
+   * A scan the device names with a scanId is recorded once. A repeat gets the first answer, the
+   * same promise (VIDEO_BUSY included), even while the first still waits for its commit; once
+   * that answer is forgotten (a restart, or rememberedScanAnswers later scans) the stored scan
+   * answers it, and no clip is asked for again. A first attempt that recorded nothing (an
+   * unknown token, a failed commit) is forgotten at once, so its repeat is tried afresh.
    */
-  async playerScan(tokenId: string, deviceId: string, ipAddress?: string): Promise<PlayerScan> {
+  async playerScan(tokenId: string, deviceId: string, ipAddress?: string, onDevice: ScanOnDevice = {}): Promise<PlayerScan> {
     this.playerSeen(deviceId, ipAddress);
-    const scan = this.game.stagePlayerScan(tokenId, deviceId);
-    await this.afterCommit();
-    const video = this.game.catalog.get(tokenId)?.video;
-    if (video !== undefined) this.deps.videoQueue.requestFromScan(scan.tokenId, video, `player:${deviceId}`);
-    return scan;
+    const key = onDevice.scanId === undefined ? undefined : JSON.stringify([deviceId, onDevice.scanId]);
+    const first = key === undefined ? undefined : this.scanAnswers.get(key);
+    if (first) return first;
+    let recorded = false;
+    const answer = (async () => {
+      const { scan, fresh } = this.game.stagePlayerScan(tokenId, deviceId, onDevice);
+      await this.afterCommit();
+      recorded = true;
+      const video = this.game.catalog.get(scan.tokenId)?.video;
+      if (fresh && scan.video && video !== undefined) this.deps.videoQueue.requestFromScan(scan.tokenId, video, `player:${deviceId}`);
+      return scan;
+    })();
+    if (key !== undefined) this.rememberAnswer(key, answer, () => recorded);
+    return answer;
+  }
+
+  private rememberAnswer(key: string, answer: Promise<PlayerScan>, recorded: () => boolean): void {
+    this.scanAnswers.set(key, answer);
+    const max = this.deps.rememberedScanAnswers ?? DEFAULT_REMEMBERED_SCAN_ANSWERS;
+    for (const oldest of this.scanAnswers.keys()) {
+      if (this.scanAnswers.size <= max) break;
+      this.scanAnswers.delete(oldest);
+    }
+    answer.catch(() => {
+      if (!recorded() && this.scanAnswers.get(key) === answer) this.scanAnswers.delete(key);
+    });
   }
 
   /** An admin's video command. */

@@ -11,6 +11,7 @@ import type {
   VideoControl,
   VideoOverview,
 } from '../contract/index.js';
+import type { ScanOnDevice } from '../domain/game.js';
 
 /** What the HTTP API routes to the show: the admin's operations and the player scanners'. */
 export interface ShowOperations {
@@ -21,8 +22,11 @@ export interface ShowOperations {
   setSessionStatus(status: SessionStatus): Session;
   sessions(): Session[];
   sessionRecord(sessionId: string): SessionExport;
-  /** Answered once durable; a video token's clip is then asked for. */
-  playerScan(tokenId: string, deviceId: string, ipAddress?: string): Promise<PlayerScan>;
+  /**
+   * Answered once durable; a video token's clip is then asked for, unless the scan is stale. A
+   * repeated (deviceId, scanId) gets the first answer and records nothing.
+   */
+  playerScan(tokenId: string, deviceId: string, ipAddress?: string, onDevice?: ScanOnDevice): Promise<PlayerScan>;
   playerHeartbeat(deviceId: string, ipAddress?: string): void;
   status(): StatusResponse;
   videoOverview(): VideoOverview;

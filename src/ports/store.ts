@@ -48,6 +48,8 @@ export interface GameStore {
   /** A session's corrections in the order they were made. */
   corrections(sessionId: string): StoredCorrection[];
   playerScans(sessionId: string): PlayerScan[];
+  /** The scan a player scanner recorded under its own `scanId`, in any session. */
+  playerScanById(deviceId: string, scanId: string): PlayerScan | undefined;
   sessions(): Session[];
   session(id: string): Session | undefined;
 }

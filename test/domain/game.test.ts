@@ -56,6 +56,9 @@ class FailingStore implements GameStore {
   playerScans(sessionId: string): PlayerScan[] {
     return this.inner.playerScans(sessionId);
   }
+  playerScanById(deviceId: string, scanId: string): PlayerScan | undefined {
+    return this.inner.playerScanById(deviceId, scanId);
+  }
   sessions(): Session[] {
     return this.inner.sessions();
   }
@@ -73,7 +76,7 @@ function submit(game: Game, input: Submission): SubmitOutcome {
 
 /** A player scan staged and committed at once, as the show's group commit does. */
 function recordScan(game: Game, tokenId: string, deviceId: string): PlayerScan {
-  const scan = game.stagePlayerScan(tokenId, deviceId);
+  const { scan } = game.stagePlayerScan(tokenId, deviceId);
   game.commitStaged();
   return scan;
 }
@@ -93,7 +96,7 @@ function openStore(): SqliteStore {
 }
 
 /** A game on the temp database; a second call is the server after a restart. */
-function boot(store: GameStore = openStore(), options: { maxTeams?: number } = {}): { game: Game; store: GameStore } {
+function boot(store: GameStore = openStore(), options: { maxTeams?: number; playerScanStaleMs?: number } = {}): { game: Game; store: GameStore } {
   const game = new Game({ store, catalog, clock, newId: () => `id-${++ids}`, ...options });
   return { game, store };
 }
@@ -494,6 +497,98 @@ describe('Game.recordPlayerScan', () => {
     game.start();
     game.setSessionStatus('completed');
     expect(recordScan(game, 'tok001', 'player-1').sessionId).toBeNull();
+  });
+});
+
+describe('Game.stagePlayerScan: scans a device names, and stale ones', () => {
+  const named = (game: Game, tokenId: string, deviceId: string, scanId: string, scannedAt?: string) =>
+    game.stagePlayerScan(tokenId, deviceId, { scanId, ...(scannedAt === undefined ? {} : { scannedAt }) });
+
+  it('records a scanId once: a repeat, staged or committed, is answered with the first scan', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    const first = named(game, 'tok002', 'player-1', 'scan-1', '2025-01-01T19:59:58.000Z');
+    expect(first).toEqual({
+      fresh: true,
+      scan: {
+        tokenId: 'tok002',
+        deviceId: 'player-1',
+        sessionId: session.id,
+        timestamp: '2025-01-01T20:00:00.000Z',
+        video: true,
+        scanId: 'scan-1',
+        scannedAt: '2025-01-01T19:59:58.000Z',
+      },
+    });
+    // Before the commit (a duplicate in flight), and after it, whatever token the repeat names.
+    expect(named(game, 'tok002', 'player-1', 'scan-1')).toEqual({ fresh: false, scan: first.scan });
+    game.commitStaged();
+    tick();
+    expect(named(game, 'tok001', 'player-1', 'scan-1')).toEqual({ fresh: false, scan: first.scan });
+    game.commitStaged();
+
+    expect(store.playerScans(session.id)).toEqual([first.scan]);
+    expect(game.session?.playerScanCount).toBe(1);
+  });
+
+  it('keys a scanId by its device: the same id from another device is another scan', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    expect(named(game, 'tok001', 'player-1', 'scan-1').fresh).toBe(true);
+    expect(named(game, 'tok001', 'player-2', 'scan-1').fresh).toBe(true);
+    expect(game.stagePlayerScan('tok001', 'player-1').fresh).toBe(true);
+    expect(game.stagePlayerScan('tok001', 'player-1').fresh).toBe(true);
+    game.commitStaged();
+    expect(store.playerScans(session.id)).toHaveLength(4);
+  });
+
+  it('recognises a repeat after a restart, and in a later session', () => {
+    const { game } = boot();
+    game.start();
+    const { scan } = named(game, 'tok002', 'player-1', 'scan-1');
+    game.commitStaged();
+
+    const after = restart().game;
+    after.start();
+    after.startSession('next');
+    tick();
+    expect(named(after, 'tok002', 'player-1', 'scan-1')).toEqual({ fresh: false, scan });
+    after.commitStaged();
+    expect(after.session?.playerScanCount).toBe(0);
+  });
+
+  it('records a scan made more than the stale limit before it arrived as stale, its clip not asked for', () => {
+    const { game, store } = boot();
+    const session = game.start();
+    const stale = named(game, 'tok002', 'player-1', 'late', '2025-01-01T19:58:00.000Z').scan;
+    expect(stale).toMatchObject({ tokenId: 'tok002', video: false, stale: true, scannedAt: '2025-01-01T19:58:00.000Z' });
+    // 60 s is the limit itself, not past it; a clock ahead of the orchestrator's is not stale either.
+    expect(named(game, 'tok002', 'player-1', 'limit', '2025-01-01T19:59:00.000Z').scan).not.toHaveProperty('stale');
+    expect(named(game, 'tok002', 'player-1', 'ahead', '2025-01-01T20:05:00.000Z').scan.video).toBe(true);
+    // Offsets are times like any other: 20:58:59 at +01:00 is 61 s ago.
+    expect(named(game, 'tok002', 'player-1', 'offset', '2025-01-01T20:58:59.000+01:00').scan.stale).toBe(true);
+    game.commitStaged();
+    expect(store.playerScans(session.id).map((scan) => [scan.scanId, scan.stale === true, scan.video])).toEqual([
+      ['late', true, false],
+      ['limit', false, true],
+      ['ahead', false, true],
+      ['offset', true, false],
+    ]);
+    expect(game.session?.playerScanCount).toBe(4);
+  });
+
+  it('takes its stale limit from PLAYER_SCAN_STALE_S', () => {
+    const { game } = boot(openStore(), { playerScanStaleMs: 5000 });
+    game.start();
+    expect(named(game, 'tok002', 'player-1', 'a', '2025-01-01T19:59:56.000Z').scan.stale).toBeUndefined();
+    expect(named(game, 'tok002', 'player-1', 'b', '2025-01-01T19:59:54.000Z').scan.stale).toBe(true);
+  });
+
+  it('refuses an unknown token named by a scanId without keeping the id', () => {
+    const { game } = boot();
+    game.start();
+    expect(appError(() => named(game, 'nope99', 'player-1', 'scan-1'))).toBeInstanceOf(UnknownTokenError);
+    expect(named(game, 'tok001', 'player-1', 'scan-1').fresh).toBe(true);
   });
 });
 

@@ -100,7 +100,7 @@ interface Rig {
   queue: VideoQueue;
 }
 
-function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean; sendsAtOnce?: boolean } = {}): Rig {
+function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean; sendsAtOnce?: boolean; rememberedScanAnswers?: number } = {}): Rig {
   const store = folder.open();
   const newId = () => `id-${++ids}`;
   const player = new FakeVideoPlayer({ displayReady: options.displayReady ?? true });
@@ -121,6 +121,7 @@ function boot(options: { busyPolicy?: BusyPolicy; displayReady?: boolean; sendsA
     videoQueue: queue,
     notifier,
     deferCommit: (commit) => commit(),
+    ...(options.rememberedScanAnswers === undefined ? {} : { rememberedScanAnswers: options.rememberedScanAnswers }),
   });
   show.start();
   return { show, player, notifier, store, queue };
@@ -432,5 +433,75 @@ describe('Show: the state it sends about the video', () => {
     player.emit({ status: 'playing', tokenId: 'tok002', duration: 10, progress: 0 });
     expect(show.state().currentVideo?.expectedEndTime).toBeDefined();
     expect(notifier.sent.at(-1)?.currentVideo?.expectedEndTime).toBeDefined();
+  });
+});
+
+describe('Show: player scans a device names (scanId) and stale ones', () => {
+  const named = (show: Show, tokenId: string, deviceId: string, scanId: string, scannedAt?: string) =>
+    show.playerScan(tokenId, deviceId, undefined, { scanId, ...(scannedAt === undefined ? {} : { scannedAt }) });
+
+  it('answers duplicates sent at once with the first answer: one scan recorded, one clip played', async () => {
+    const { show, player, store } = boot();
+    const [first, second] = await Promise.all([named(show, 'tok002', 'player-1', 'a'), named(show, 'tok002', 'player-1', 'a')]);
+    expect(second).toBe(first);
+    expect(first).toMatchObject({ tokenId: 'tok002', video: true, scanId: 'a' });
+    expect(store.playerScans(show.session?.id ?? '')).toEqual([first]);
+    expect(show.session?.playerScanCount).toBe(1);
+    expect(player.plays).toHaveLength(1);
+  });
+
+  it('answers a repeat of a VIDEO_BUSY scan with VIDEO_BUSY again, recording nothing new', async () => {
+    const { show, player, store } = boot({ busyPolicy: 'reject' });
+    await show.playerScan('tok002', 'player-1');
+    const busy = await rejection(named(show, 'tok002', 'player-2', 'b'));
+    expect(busy.code).toBe('VIDEO_BUSY');
+    player.emit({ status: 'completed', tokenId: 'tok002' }); // the TV is free: a new scan would play
+    expect(await rejection(named(show, 'tok002', 'player-2', 'b'))).toBe(busy);
+    expect(player.plays).toHaveLength(1);
+    expect(store.playerScans(show.session?.id ?? '').map((scan) => scan.deviceId)).toEqual(['player-1', 'player-2']);
+  });
+
+  it('answers a repeat from the store once the first answer is forgotten, without playing again', async () => {
+    const { show, player, store } = boot({ rememberedScanAnswers: 1 });
+    const first = await named(show, 'tok002', 'player-1', 'a');
+    player.emit({ status: 'completed', tokenId: 'tok002' });
+    await named(show, 'tok001', 'player-1', 'b'); // pushes `a` out of memory
+    const again = await named(show, 'tok002', 'player-1', 'a');
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    expect(player.plays).toHaveLength(1);
+    expect(store.playerScans(show.session?.id ?? '')).toHaveLength(2);
+  });
+
+  it('answers a repeat after a restart from the store, without playing again', async () => {
+    const before = boot();
+    const first = await named(before.show, 'tok002', 'player-1', 'a');
+    before.player.emit({ status: 'completed', tokenId: 'tok002' });
+    folder.closeAll();
+
+    const { show, player, store } = boot();
+    expect(await named(show, 'tok002', 'player-1', 'a')).toEqual(first);
+    expect(player.plays).toEqual([]);
+    expect(store.playerScans(show.session?.id ?? '')).toEqual([first]);
+  });
+
+  it('tries a repeat afresh when the first attempt recorded nothing', async () => {
+    const { show, store } = boot();
+    expect(await rejection(named(show, 'nope', 'player-1', 'a'))).toBeInstanceOf(UnknownTokenError);
+    expect(await named(show, 'tok001', 'player-1', 'a')).toMatchObject({ tokenId: 'tok001', scanId: 'a' });
+    expect(store.playerScans(show.session?.id ?? '')).toHaveLength(1);
+  });
+
+  it('records a scan made two minutes before it arrived, and does not play its clip', async () => {
+    const { show, player, store } = boot();
+    const scan = await named(show, 'tok002', 'player-1', 'late', iso(START - 120_000));
+    expect(scan).toMatchObject({ tokenId: 'tok002', video: false, stale: true, scannedAt: iso(START - 120_000) });
+    expect(player.plays).toEqual([]);
+    expect(show.videoOverview()).toEqual({ status: { status: 'idle' }, queue: [] });
+    expect(store.playerScans(show.session?.id ?? '')).toEqual([scan]);
+    expect(show.session?.playerScanCount).toBe(1);
+
+    expect((await named(show, 'tok002', 'player-1', 'fresh', iso(START - 10_000))).video).toBe(true);
+    expect(player.plays).toHaveLength(1);
   });
 });

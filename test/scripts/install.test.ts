@@ -86,7 +86,8 @@ describe('install.sh --root (a staged install that touches nothing outside the r
     // The idle screen's Wi-Fi QR code needs the passphrase; the button pin serves the onoff driver.
     expect(env).toMatch(/^WIFI_PSK=venue-secret$/m);
     expect(env).toMatch(/^RESET_BUTTON_PIN=27$/m);
-    expect(env).toContain('http://orchestrator.local:3000/gm');
+    // The secure address: Web NFC needs it (the tablets trust the Pi's CA once, from /admin).
+    expect(env).toContain('GM stations: https://orchestrator.local:3443/gm');
     expect(mode('etc/orchestrator/orchestrator.env')).toBe('600');
   });
 
@@ -340,14 +341,18 @@ describe('install.sh changes only what it is given (an upgrade or a boot file is
   it("takes the key code and the port from the env file, else from the app's defaults, never from a copy in the script", () => {
     const defaults = ConfigSchema.parse({});
     const text = readFileSync(script, 'utf8');
-    for (const value of [defaults.RESET_BUTTON_KEYCODE, defaults.PORT, defaults.RESET_BUTTON_PIN]) {
+    for (const value of [defaults.RESET_BUTTON_KEYCODE, defaults.PORT, defaults.RESET_BUTTON_PIN, defaults.HTTPS_PORT]) {
       expect(text).not.toMatch(new RegExp(`(^|[^0-9])${value}([^0-9]|$)`));
     }
-    expect(at(ENV)).toContain(`http://orchestrator.local:${defaults.PORT}/gm`);
-    writeFileSync(join(staged, ENV), `${at(ENV)}PORT=8080\nRESET_BUTTON_KEYCODE=149\n`);
+    expect(at(ENV)).toContain(`https://orchestrator.local:${String(defaults.HTTPS_PORT)}/gm`);
+    writeFileSync(join(staged, ENV), `${at(ENV)}PORT=8080\nHTTPS_PORT=8443\nRESET_BUTTON_KEYCODE=149\n`);
     apply('RESET_BUTTON_PIN=7\n');
     expect(at('boot/firmware/config.txt')).toMatch(/^dtoverlay=gpio-key,gpio=7,active_low=1,gpio_pull=up,keycode=149$/m);
-    expect(run().stdout).toContain('http://orchestrator.local:8080/gm');
+    const output = run().stdout;
+    expect(output).toContain('GM stations open https://orchestrator.local:8443/gm');
+    expect(output).toContain('http://orchestrator.local:8080/admin');
+    writeFileSync(join(staged, ENV), `${at(ENV)}HTTPS_PORT=none\n`);
+    expect(run().stdout).toContain('GM stations open http://orchestrator.local:8080/gm');
   });
 
   it('renames the Pi from a HOSTNAME line: the name files and the idle screen address, nothing else', () => {

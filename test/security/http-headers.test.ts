@@ -35,6 +35,8 @@ describe('security headers (finding: frameable pages, no content security policy
     for (const [path, status, auth] of [
       ['/gm', 200, undefined],
       ['/admin', 200, undefined],
+      ['/player', 200, undefined],
+      ['/api/player/tokens/tok002', 200, undefined],
       ['/api/state', 200, undefined],
       ['/health', 200, undefined],
       ['/api/tokens', 200, undefined],
@@ -61,7 +63,7 @@ describe('security headers (finding: frameable pages, no content security policy
   it('still serves honest pages that work under the policy: no inline script, style or handler', async () => {
     // The attack the policy blocks is an injected inline script; the pages themselves must not need one.
     server = await startTestServer();
-    for (const path of ['/gm', '/admin']) {
+    for (const path of ['/gm', '/admin', '/player']) {
       const page = await api(server.url, 'GET', path);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);

@@ -5,11 +5,19 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer, type TestServerOptions } from './harness.js';
 
 /** Debian's Chromium, installed by .ci/run; the flags keep it off the network and the GPU. */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: readonly string[] = [], env?: NodeJS.ProcessEnv): Promise<Browser> {
   return chromium.launch({
+    ...(env === undefined ? {} : { env }),
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...extraArgs],
   });
+}
+
+export interface BrowserOptions {
+  /** More Chromium flags (a fake camera), read when Chromium launches: after the file's earlier `beforeAll`s. */
+  args?: () => readonly string[];
+  /** Its environment, read then too (a HOME whose NSS database trusts a test's CA). */
+  env?: () => NodeJS.ProcessEnv;
 }
 
 export interface BrowserSuite {
@@ -20,11 +28,11 @@ export interface BrowserSuite {
 }
 
 /** The web suites' fixture: one Chromium for the file, and each test's servers gone after it. */
-export function useBrowser(): BrowserSuite {
+export function useBrowser(options: BrowserOptions = {}): BrowserSuite {
   let browser: Browser | undefined;
   const servers: TestServer[] = [];
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(options.args?.(), options.env?.());
   });
   afterAll(async () => {
     await browser?.close();

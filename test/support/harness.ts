@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { SqliteStore } from '../../src/adapters/sqlite/sqlite-store.js';
+import { CertificateAuthority } from '../../src/adapters/tls/certificate-authority.js';
+import { certificateSubjects } from '../../src/app/certificate-names.js';
 import { loadScoringRules, loadTokenCatalog } from '../../src/adapters/show-files.js';
 import type {
   AckResponse,
@@ -63,10 +65,15 @@ export interface TestServerOptions {
   logger?: Logger;
   /** ADMIN_PASSWORD for this start; default ADMIN_PASSWORD. */
   adminPassword?: string;
+  /** HTTPS on a free port too, its CA made (or kept from a previous start) in the data directory's `tls` folder. */
+  https?: boolean;
 }
 
 export interface TestServer {
   url: string;
+  /** With `https`: the HTTPS address and the CA certificate (PEM) that signs its certificate. */
+  httpsUrl?: string;
+  caCertificate?: string;
   orchestrator: App;
   store: SqliteStore;
   dataDir: string;
@@ -103,6 +110,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = new SqliteStore(join(dataDir, 'orchestrator.db'));
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const password = options.adminPassword ?? ADMIN_PASSWORD;
+  const machine = options.machine ?? osMachineIdentity;
+  // Certificates are dated by the real clock: a test's manual clock starts in 1970.
+  const tls = options.https
+    ? await CertificateAuthority.open({
+        dir: join(dataDir, 'tls'),
+        subjects: () => certificateSubjects(machine, options.allowedHosts ?? []),
+        clock: systemClock,
+        logger,
+        applianceName: 'test',
+      })
+    : undefined;
   const adminAuth = await AdminAuth.create({
     settings: store,
     password,
@@ -113,6 +131,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     {
       host: '127.0.0.1',
       port: options.port ?? 0,
+      ...(tls ? { httpsPort: 0 } : {}),
       maxStations: options.maxStations ?? 10,
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
       stationToken: options.stationToken,
@@ -130,7 +149,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       video: options.video ? startedByTheTest(options.video) : new NoDisplayPlayer(),
       media: new MediaFolder(options.mediaDir ?? dataDir),
       adminAuth,
-      machine: options.machine ?? osMachineIdentity,
+      machine,
+      ...(tls ? { tls } : {}),
       clock: options.clock ?? systemClock,
       logger,
       ...(options.health ? { health: options.health } : {}),
@@ -145,6 +165,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
   return {
     url: orchestrator.url,
+    ...(orchestrator.httpsUrl === undefined || !tls ? {} : { httpsUrl: orchestrator.httpsUrl, caCertificate: tls.caCertificate }),
     orchestrator,
     store,
     dataDir,
@@ -233,9 +254,9 @@ export class Peer {
   }
 }
 
-/** A real socket.io-client peer on the websocket transport; resolves once connected. */
-export function connect(url: string, auth: Record<string, unknown> = {}): Promise<Peer> {
-  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+/** A real socket.io-client peer on the websocket transport; resolves once connected. `ca`: the CA to trust for wss. */
+export function connect(url: string, auth: Record<string, unknown> = {}, tls: { ca?: string } = {}): Promise<Peer> {
+  const socket: ClientSocket = connectClient(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true, ...tls });
   const peer = new Peer(socket);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(peer));
@@ -247,8 +268,8 @@ export function connect(url: string, auth: Record<string, unknown> = {}): Promis
 }
 
 /** Connects and identifies a GM station. */
-export async function station(url: string, stationId: string, auth: Record<string, unknown> = {}): Promise<Peer> {
-  const peer = await connect(url, auth);
+export async function station(url: string, stationId: string, auth: Record<string, unknown> = {}, tls: { ca?: string } = {}): Promise<Peer> {
+  const peer = await connect(url, auth, tls);
   await peer.identify(stationId);
   return peer;
 }

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export interface ApiResponse {
   status: number;
@@ -59,14 +60,17 @@ export interface RawRequestOptions {
   /** The client address (any 127/8 address reaches the server on Linux). */
   localAddress?: string;
   timeoutMs?: number;
+  /** HTTPS, trusting only this CA certificate (PEM). */
+  ca?: string;
 }
 
 /** One HTTP request on its own connection (no keep-alive pool), with headers exactly as given. */
 export function rawRequest(port: number, options: RawRequestOptions = {}): Promise<RawResponse> {
-  const { method = 'GET', path = '/', headers = {}, body, localAddress, timeoutMs = 10_000 } = options;
+  const { method = 'GET', path = '/', headers = {}, body, localAddress, timeoutMs = 10_000, ca } = options;
   return new Promise((resolve, reject) => {
-    const req = request(
+    const req = (ca === undefined ? request : httpsRequest)(
       {
+        ...(ca === undefined ? {} : { ca }),
         host: '127.0.0.1',
         port,
         method,

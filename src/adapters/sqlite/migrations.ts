@@ -93,6 +93,13 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX corrections_by_session ON corrections(session_id, seq);
   `,
+  // A player scanner's own id for a scan makes a replay of it recognisable, across restarts.
+  `
+  ALTER TABLE player_scans ADD COLUMN scan_id TEXT;
+  ALTER TABLE player_scans ADD COLUMN scanned_at TEXT;
+  ALTER TABLE player_scans ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
+  CREATE UNIQUE INDEX player_scans_by_scan_id ON player_scans(device_id, scan_id) WHERE scan_id IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database): number {

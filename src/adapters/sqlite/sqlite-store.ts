@@ -51,6 +51,21 @@ interface PlayerScanRow {
   device_id: string;
   timestamp: string;
   video: number;
+  scan_id: string | null;
+  scanned_at: string | null;
+  stale: number;
+}
+
+function playerScanOf(row: PlayerScanRow): PlayerScan {
+  return {
+    tokenId: row.token_id,
+    deviceId: row.device_id,
+    sessionId: row.session_id,
+    timestamp: row.timestamp,
+    video: row.video === 1,
+    ...present({ scanId: row.scan_id, scannedAt: row.scanned_at }),
+    ...(row.stale === 1 ? { stale: true as const } : {}),
+  };
 }
 
 const SESSION_WITH_COUNTS = `
@@ -151,10 +166,11 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
       ),
       corrections: db.prepare<[string], CorrectionRow>(`SELECT ${CORRECTION_COLUMNS} FROM corrections WHERE session_id = ? ORDER BY seq`),
       insertPlayerScan: db.prepare(
-        `INSERT INTO player_scans (session_id, token_id, device_id, timestamp, video)
-         VALUES (@sessionId, @tokenId, @deviceId, @timestamp, @video)`,
+        `INSERT INTO player_scans (session_id, token_id, device_id, timestamp, video, scan_id, scanned_at, stale)
+         VALUES (@sessionId, @tokenId, @deviceId, @timestamp, @video, @scanId, @scannedAt, @stale)`,
       ),
       playerScans: db.prepare<[string], PlayerScanRow>(`SELECT * FROM player_scans WHERE session_id = ? ORDER BY seq`),
+      playerScanById: db.prepare<[string, string], PlayerScanRow>(`SELECT * FROM player_scans WHERE device_id = ? AND scan_id = ?`),
       sessions: db.prepare<[], SessionCountsRow>(`${SESSION_WITH_COUNTS} ORDER BY s.start_time DESC, s.rowid DESC`),
       session: db.prepare<[string], SessionCountsRow>(`${SESSION_WITH_COUNTS} WHERE s.id = ?`),
       saveVideoItem: db.prepare(
@@ -272,17 +288,26 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
   }
 
   appendPlayerScan(scan: PlayerScan): void {
-    this.statements.insertPlayerScan.run({ ...scan, video: scan.video ? 1 : 0 });
+    const { tokenId, deviceId, sessionId, timestamp } = scan;
+    this.statements.insertPlayerScan.run({
+      tokenId,
+      deviceId,
+      sessionId,
+      timestamp,
+      video: scan.video ? 1 : 0,
+      scanId: scan.scanId ?? null,
+      scannedAt: scan.scannedAt ?? null,
+      stale: scan.stale ? 1 : 0,
+    });
   }
 
   playerScans(sessionId: string): PlayerScan[] {
-    return this.statements.playerScans.all(sessionId).map((row) => ({
-      tokenId: row.token_id,
-      deviceId: row.device_id,
-      sessionId: row.session_id,
-      timestamp: row.timestamp,
-      video: row.video === 1,
-    }));
+    return this.statements.playerScans.all(sessionId).map(playerScanOf);
+  }
+
+  playerScanById(deviceId: string, scanId: string): PlayerScan | undefined {
+    const row = this.statements.playerScanById.get(deviceId, scanId);
+    return row && playerScanOf(row);
   }
 
   sessions(): Session[] {

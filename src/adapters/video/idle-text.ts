@@ -14,14 +14,17 @@ export function fillIdleText(template: string, values: IdleTextValues): string {
     .trim();
 }
 
-/** The address GM tablets should open: the first external IPv4 address, or the configured host. */
-export function stationUrl(host: string, port: number): string {
-  if (host !== '0.0.0.0' && host !== '::') return `http://${host}:${port}`;
+/**
+ * The address GM tablets should open: the first external IPv4 address, or the configured host;
+ * `https` (its certificate covers every address of the machine) when HTTPS is on.
+ */
+export function stationUrl(host: string, port: number, scheme: 'http' | 'https' = 'http'): string {
+  if (host !== '0.0.0.0' && host !== '::') return `${scheme}://${host}:${port}`;
   for (const addresses of Object.values(networkInterfaces())) {
     const external = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
-    if (external) return `http://${external.address}:${port}`;
+    if (external) return `${scheme}://${external.address}:${port}`;
   }
-  return `http://localhost:${port}`;
+  return `${scheme}://localhost:${port}`;
 }
 
 /**

@@ -9,12 +9,9 @@ import {
   LoginRequest,
   NewSessionRequest,
   parseOrThrow,
-  PlayerHeartbeatRequest,
-  PlayerScanRequest,
   UpdateSessionRequest,
   VideoControl,
   type LoginResponse,
-  type PlayerScanResponse,
   type StationAccessResponse,
 } from '../../contract/index.js';
 import { KeyedRateLimiter } from '../rate-limit.js';
@@ -28,6 +25,10 @@ import type { OriginPolicy } from '../origin-policy.js';
 import { securityHeaders } from './security-headers.js';
 import { accessGuards } from './access-guards.js';
 import { addCorrectionRoutes } from './correction-routes.js';
+import { addTlsRoutes, type TlsEndpoints } from './tls-routes.js';
+import { addPlayerRoutes } from './player-routes.js';
+import { addMediaRoutes } from './media-routes.js';
+import type { MediaLibrary } from '../../ports/media-library.js';
 import { sessionCsv } from './session-csv.js';
 import type { GameCorrections } from '../../ports/game-corrections.js';
 import type { RoomControl } from '../../ports/room-control.js';
@@ -51,7 +52,11 @@ export interface HttpAppDeps {
   stationToken: string | undefined;
   /** Wrong station tokens, shared with the Socket.IO handshake. */
   stationTokenFailures: FailedAttempts;
+  /** MEDIA_DIR: the tokens' pictures and sounds for the player scanners. */
+  media: MediaLibrary;
   limits?: HttpLimits;
+  /** HTTPS: the ports and the CA certificate for `/api/tls` and `/ca.crt`. */
+  tls: TlsEndpoints;
 }
 
 
@@ -129,6 +134,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     app.get('/gm', (_req, res) => res.sendFile(join(webDir, 'gm.html')));
     app.get('/admin', (_req, res) => res.sendFile(join(webDir, 'admin.html')));
     app.get('/scoreboard', (_req, res) => res.sendFile(join(webDir, 'scoreboard.html')));
+    app.get('/player', (_req, res) => res.sendFile(join(webDir, 'player.html')));
   }
 
   app.get('/health', (_req, res) => {
@@ -202,18 +208,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.attachment(`${name}.csv`).type('text/csv').send(csv);
   });
 
-  app.post('/api/scan', limit(playerLimiter), async (req, res) => {
-    const { tokenId, deviceId } = parseOrThrow(PlayerScanRequest, req.body, 'scan');
-    const scan = await show.playerScan(tokenId, deviceId, req.ip);
-    const body: PlayerScanResponse = { status: 'accepted', tokenId: scan.tokenId, video: scan.video };
-    res.json(body);
-  });
-
-  app.post('/api/heartbeat', limit(playerLimiter), (req, res) => {
-    const { deviceId } = parseOrThrow(PlayerHeartbeatRequest, req.body, 'heartbeat');
-    show.playerHeartbeat(deviceId, req.ip);
-    res.json({ status: 'ok' });
-  });
+  addPlayerRoutes(app, { players: show, limit: limit(playerLimiter), log });
 
   app.get('/api/status', requireAdmin, (_req, res) => {
     res.json(show.status());
@@ -243,6 +238,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
 
   addCorrectionRoutes(app, deps.corrections, { requireAdmin, requireStation }, log);
+  addTlsRoutes(app, () => deps.tls);
+  addMediaRoutes(app, { tokens: () => show.tokens(), media: deps.media, limit: limit(playerLimiter) });
 
   app.use('/api', (req) => {
     throw new AppError('NOT_FOUND', `no route ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`);

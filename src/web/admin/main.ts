@@ -13,6 +13,7 @@ import type {
   StationAccessResponse,
   StatusResponse,
   Team,
+  TlsInfo,
   VideoOverview,
 } from '../../contract/index.js';
 import { DeviceList } from '../shared/device-list.js';
@@ -22,6 +23,7 @@ import { ApiError, failureText } from './admin-api.js';
 import { Confirmation } from './confirmation.js';
 import { Corrections } from './corrections.js';
 import { showStationAccess } from './station-access.js';
+import { showCertificate } from './certificate-card.js';
 import { TeamsCard } from './teams-card.js';
 
 const TOKEN_KEY = 'admin.token';
@@ -33,6 +35,7 @@ const SECTIONS = [
   'transactions-card',
   'adjust-card',
   'stations-card',
+  'certificate-card',
   'devices-card',
   'system-card',
   'history-card',
@@ -208,6 +211,10 @@ async function loadStationAccess(): Promise<void> {
   await showStationAccess(await api<StationAccessResponse>('GET', '/api/station-access'));
 }
 
+async function loadCertificate(): Promise<void> {
+  await showCertificate(await api<TlsInfo>('GET', '/api/tls'));
+}
+
 function connect(): void {
   socket?.close();
   const next: AdminSocket = io({ transports: ['websocket'], auth: { token }, reconnectionDelayMax: 30_000 });
@@ -255,7 +262,9 @@ function showApp(): void {
   for (const id of SECTIONS) byId(id).hidden = false;
   connect();
   act(loadTokens);
-  act(loadStationAccess);
+  // One request after the other: each request at once may be a connection of its own, and
+  // connections per address are capped (MAX_CONNECTIONS_PER_ADDRESS).
+  act(() => loadStationAccess().finally(() => act(loadCertificate)));
   const pollHealth = () =>
     act(async () => {
       await refreshHealth();

@@ -1,5 +1,5 @@
 import type { AckResponse, GameState, Team, Transaction, TransactionSubmit } from '../../contract/index.js';
-import { offerNfc } from './nfc.js';
+import { offerNfc, offerSecureAddress } from './nfc.js';
 import { HeldScans, type HoldReason } from './held-scans.js';
 import { LastResult, UNDO_REASON, type ResultKind } from './last-result.js';
 import { OfflineQueue } from './offline-queue.js';
@@ -362,6 +362,7 @@ byId<HTMLFormElement>('scan-form').addEventListener('submit', (event) => {
 });
 
 offerNfc(byId<HTMLButtonElement>('nfc'), submitToken, (message) => showResult(message, 'rejected'));
+offerSecureAddress(byId('secure-hint'), byId<HTMLAnchorElement>('secure-link'), () => memory.token);
 
 byId('take-back').addEventListener('click', () => link?.takeBack());
 byId('send-held').addEventListener('click', () => void sendHeld());

@@ -1,3 +1,5 @@
+import type { TlsInfo } from '../../contract/index.js';
+
 /** The part of Web NFC (Chrome on Android) the station uses; absent elsewhere. */
 interface NdefRecord {
   recordType: string;
@@ -49,4 +51,30 @@ export function offerNfc(button: HTMLButtonElement, onToken: (tokenId: string) =
       (error: unknown) => onProblem(`NFC is not available: ${error instanceof Error ? error.message : String(error)}`),
     );
   });
+}
+
+/**
+ * Chrome on Android has Web NFC only on a secure page: on the plain address it says so and
+ * links to the same page on the orchestrator's HTTPS port (from `/api/tls`), with the
+ * station token in the fragment as the admin page's join code carries it, since the secure
+ * address is another origin whose storage starts empty.
+ */
+export function offerSecureAddress(hint: HTMLElement, link: HTMLAnchorElement, stationToken: () => string): void {
+  if (location.protocol !== 'http:' || window.isSecureContext || 'NDEFReader' in window || !/Android/i.test(navigator.userAgent)) return;
+  void fetch('/api/tls')
+    .then((response) => (response.ok ? (response.json() as Promise<TlsInfo>) : undefined))
+    .then((info) => {
+      if (info === undefined || info.httpsPort === null) return;
+      const secure = new URL('/gm', location.href);
+      secure.protocol = 'https:';
+      secure.port = String(info.httpsPort);
+      secure.hash = '';
+      link.href = secure.href;
+      link.addEventListener('click', () => {
+        const token = stationToken();
+        link.href = token ? `${secure.href}#token=${encodeURIComponent(token)}` : secure.href;
+      });
+      hint.hidden = false;
+    })
+    .catch(() => undefined);
 }

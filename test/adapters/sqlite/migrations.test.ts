@@ -32,6 +32,24 @@ describe('migrations', () => {
     expect(reopened.getSetting('k')).toBe('v');
   });
 
+  it('keep the player scans of a database from before scanners named their scans', () => {
+    const file = join(folder.dir, 'version-4.db');
+    const db = folder.raw(file);
+    db.pragma('foreign_keys = ON');
+    db.transaction(() => {
+      for (const migration of migrations.slice(0, 4)) db.exec(migration);
+      db.pragma('user_version = 4');
+    })();
+    db.prepare(`INSERT INTO sessions (id, name, start_time, status) VALUES ('s1', 'Session s1', '2025-01-01T20:00:00.000Z', 'active')`).run();
+    db.prepare(`INSERT INTO player_scans (session_id, token_id, device_id, timestamp, video) VALUES ('s1', 'tok002', 'p1', '2025-01-01T20:01:00.000Z', 1)`).run();
+    db.close();
+
+    const store = openStore(file);
+    expect(store.playerScans('s1')).toEqual([{ tokenId: 'tok002', deviceId: 'p1', sessionId: 's1', timestamp: '2025-01-01T20:01:00.000Z', video: true }]);
+    store.appendPlayerScan({ tokenId: 'tok002', deviceId: 'p1', sessionId: 's1', timestamp: '2025-01-01T20:02:00.000Z', video: true, scanId: 'a' });
+    expect(store.playerScanById('p1', 'a')?.timestamp).toBe('2025-01-01T20:02:00.000Z');
+  });
+
   it('refuse a database written by a newer build', () => {
     const db = folder.raw(join(folder.dir, 'newer.db'));
     db.pragma(`user_version = ${migrations.length + 1}`);

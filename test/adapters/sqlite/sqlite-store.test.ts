@@ -178,6 +178,27 @@ describe('SqliteStore player scans', () => {
     expect(store.playerScans('s1')).toEqual(scans);
     expect(store.session('s1')?.playerScanCount).toBe(2);
   });
+
+  it("round-trips a scanner's scanId, scannedAt and stale mark, and finds a scan by (device, scanId) in any session", () => {
+    const store = openStore();
+    store.switchSession(undefined, session('s1', 0));
+    const named = scan('s1', { scanId: 'a', scannedAt: '2025-01-01T21:04:00.000+01:00', video: false, stale: true });
+    store.appendLog({ transactions: [], playerScans: [named, scan('s1', { scanId: 'a', deviceId: 'player-2' })] });
+    store.switchSession({ ...session('s1', 0), status: 'completed', endTime: '2025-01-01T20:30:00.000Z' }, session('s2', 30));
+
+    expect(store.playerScans('s1')[0]).toEqual(named);
+    expect(store.playerScanById('player-1', 'a')).toEqual(named);
+    expect(store.playerScanById('player-2', 'a')).toMatchObject({ deviceId: 'player-2', scanId: 'a' });
+    expect(store.playerScanById('player-1', 'b')).toBeUndefined();
+  });
+
+  it('refuses a second scan of one device under one scanId: the whole commit is written or none of it', () => {
+    const store = openStore();
+    store.switchSession(undefined, session('s1', 0));
+    store.appendPlayerScan(scan('s1', { scanId: 'a' }));
+    expect(() => store.appendLog({ transactions: [], playerScans: [scan('s1'), scan('s1', { scanId: 'a' })] })).toThrow(/UNIQUE/);
+    expect(store.playerScans('s1')).toEqual([scan('s1', { scanId: 'a' })]);
+  });
 });
 
 describe('SqliteStore settings', () => {
