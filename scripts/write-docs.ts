@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { withConfigTable } from '../src/config.js';
+import { withCuesTable } from '../src/contract/cues.js';
 import { publishedDocuments } from '../src/contract/published.js';
 
 /**
@@ -15,5 +16,5 @@ const documents = publishedDocuments(version);
 for (const [path, document] of Object.entries(documents)) writeFileSync(root(path), `${JSON.stringify(document, null, 2)}\n`);
 
 const readme = readFileSync(root('README.md'), 'utf8');
-writeFileSync(root('README.md'), withConfigTable(readme));
-process.stdout.write(`wrote ${Object.keys(documents).join(', ')} and the configuration table of README.md\n`);
+writeFileSync(root('README.md'), withCuesTable(withConfigTable(readme)));
+process.stdout.write(`wrote ${Object.keys(documents).join(', ')} and the configuration and cues tables of README.md\n`);

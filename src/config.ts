@@ -23,6 +23,12 @@ export const ConfigSchema = z.object({
   TOKENS_FILE: text(z.string().default('demo/tokens.json')).describe('the show\'s tokens, in the ALN token format'),
   MEDIA_DIR: text(z.string().default('demo/media')).describe('folder of the video clips named by tokens'),
   SCORING_FILE: text(z.string().optional()).describe('optional JSON overriding base values and type multipliers'),
+  CUES_FILE: text(z.string().optional()).describe(
+    "the show's cues (JSON, see [Cues](#cues)): sounds, clips, messages, OSC and HTTP fired by game events, the clock or staff; unset: `cues.json` beside TOKENS_FILE if there is one (the demo show's); `none` for no cues",
+  ),
+  CUE_HOSTS: text(z.string().max(2000).optional()).describe(
+    'host names, comma-separated, that cues may send OSC and HTTP to besides loopback and private-range addresses',
+  ),
   ADMIN_PASSWORD: text(z.string().min(8, 'must be at least 8 characters').optional()).describe(
     'admin password; unset: one is generated on first start, printed once, and only its hash kept',
   ),
@@ -71,6 +77,12 @@ export const ConfigSchema = z.object({
     'extra mpv arguments, separated by spaces (the Pi image sets DRM/KMS output and hardware decoding here)',
   ),
   MPV_SOCKET: text(z.string().optional()).describe("mpv's IPC socket; unset: `mpv.sock` in DATA_DIR"),
+  SOUND_PLAYER: text(z.enum(['mpv', 'none']).default('mpv')).describe(
+    '`mpv`: sound effects through a second, audio-only mpv (socket `sound.sock` in DATA_DIR), one sound at a time; `none`: no sound effects',
+  ),
+  SOUND_MPV_ARGS: text(z.string().default('')).describe(
+    "extra arguments of the sound effects' mpv, separated by spaces (its audio device, say); on a Pi driving a TV it plays to the TV's HDMI port unless these say otherwise",
+  ),
   IDLE_MEDIA: text(z.string().default('idle.png')).describe(
     'image or looping clip under MEDIA_DIR shown between videos; `none` for a black screen',
   ),
@@ -118,7 +130,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const PATH_KEYS = ['DATA_DIR', 'TOKENS_FILE', 'MEDIA_DIR', 'SCORING_FILE', 'MPV_SOCKET', 'RESET_BUTTON_DEVICE'] as const;
+const PATH_KEYS = ['DATA_DIR', 'TOKENS_FILE', 'MEDIA_DIR', 'SCORING_FILE', 'CUES_FILE', 'MPV_SOCKET', 'RESET_BUTTON_DEVICE'] as const;
 
 /**
  * Environment variables overlaid by the JSON file named by `--config FILE` or CONFIG_FILE.
@@ -148,7 +160,7 @@ export function parseConfig(input: ConfigInput, baseDir: string): Config {
   const config = { ...result.data };
   for (const key of PATH_KEYS) {
     const value = config[key];
-    if (typeof value === 'string' && !isAbsolute(value)) config[key] = resolve(baseDir, value);
+    if (typeof value === 'string' && value !== 'none' && !isAbsolute(value)) config[key] = resolve(baseDir, value);
   }
   return config;
 }

@@ -12,8 +12,10 @@ import { osMachineIdentity } from './adapters/machine-identity.js';
 import { DisplayWatcher } from './adapters/mpv/display-watcher.js';
 import { MpvPlayer } from './adapters/mpv/mpv-player.js';
 import { MpvProcess } from './adapters/mpv/mpv-process.js';
-import { detectBoard, findHdmiConnector, piDisplayArgs } from './adapters/mpv/pi-display.js';
+import { detectBoard, findHdmiConnector, hdmiAudioDevice, piDisplayArgs } from './adapters/mpv/pi-display.js';
+import { MpvSoundPlayer, soundArgs } from './adapters/mpv/sound-player.js';
 import { checkVideos, loadScoringRules, loadTokenCatalog } from './adapters/show-files.js';
+import { cuesFileOf, loadCues } from './adapters/cue-file.js';
 import { SqliteStore } from './adapters/sqlite/sqlite-store.js';
 import { CertificateAuthority } from './adapters/tls/certificate-authority.js';
 import { certificateSubjects } from './app/certificate-names.js';
@@ -23,8 +25,10 @@ import { fillIdleText, stationUrl, wifiJoinText } from './adapters/video/idle-te
 import { MediaFolder } from './adapters/video/media-folder.js';
 import { MpvOrNoDisplay } from './adapters/video/mpv-or-no-display.js';
 import { NoDisplayPlayer } from './adapters/video/no-display.js';
+import { NoSoundPlayer } from './adapters/video/no-sound.js';
 import { chooseVideoOutput } from './adapters/video/video-output.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import type { SoundPlayer } from './ports/sound-player.js';
 import type { VideoPlayer } from './ports/video-player.js';
 import { AdminAuth } from './transport/admin-auth.js';
 import { stationAccessOf } from './transport/station-access.js';
@@ -49,6 +53,9 @@ async function main(): Promise<void> {
   const { missing } = checkVideos(catalog, media);
   logger.info({ file: config.TOKENS_FILE, tokens: catalog.size }, 'tokens loaded');
   if (missing.length > 0) logger.warn({ mediaDir: config.MEDIA_DIR, missing }, 'videos named by tokens are missing');
+  const cuesFile = cuesFileOf(config);
+  const cues = loadCues(cuesFile, { cueHosts: (config.CUE_HOSTS ?? '').split(','), catalog });
+  if (cues.length > 0) logger.info({ file: cuesFile, cues: cues.length }, 'cues loaded');
 
   const dataDir = prepareDataDir(config.DATA_DIR);
   if (!dataDir.tightened) logger.warn({ dataDir: config.DATA_DIR, reason: dataDir.reason }, 'DATA_DIR could not be made private (0700)');
@@ -78,7 +85,8 @@ async function main(): Promise<void> {
           logger: logger.child({ component: 'tls' }),
           applianceName: osMachineIdentity.hostname(),
         });
-  const { video, display } = tvOf(config, media, logger);
+  const { video, display, hdmiAudio } = tvOf(config, media, logger);
+  const sound = soundOf(config, media, hdmiAudio, logger);
   const systemd = new SdNotify(process.env, systemdNotifyCli, systemClock, (error) => logger.warn({ err: error }, 'sd_notify failed'));
   const readiness: Component = { name: 'systemd', start: () => systemd.ready(), stop: () => systemd.stopping() };
 
@@ -89,6 +97,8 @@ async function main(): Promise<void> {
       catalog,
       media,
       video,
+      sound,
+      cues: { cues, store: store.cueStore() },
       adminAuth,
       machine: osMachineIdentity,
       ...(tls ? { tls } : {}),
@@ -163,8 +173,31 @@ function allowedHostsOf(config: Config): string[] {
   return (config.ALLOWED_HOSTS ?? '').split(',').map((host) => host.trim()).filter((host) => host !== '');
 }
 
-/** The TV: mpv when configured (no display when it is not installed), and the HDMI connector's watcher on a Pi. */
-function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: VideoPlayer; display?: DisplayMonitor } {
+/**
+ * Sound effects: a second, audio-only mpv with its own socket and pid file, restarted like the
+ * TV's. On a Pi driving the TV it plays to the same HDMI port as the clips (SOUND_MPV_ARGS,
+ * last, may name another device: a sound server's, say).
+ */
+function soundOf(config: Config, media: MediaFolder, hdmiAudio: string | undefined, logger: Logger): SoundPlayer {
+  if (config.SOUND_PLAYER === 'none') return new NoSoundPlayer();
+  const mpv = new MpvProcess({
+    binary: config.MPV_BINARY,
+    socketPath: join(config.DATA_DIR, 'sound.sock'),
+    pidFile: join(config.DATA_DIR, 'sound.pid'),
+    baseArgs: soundArgs,
+    extraArgs: [...(hdmiAudio === undefined ? [] : [`--audio-device=${hdmiAudio}`]), ...config.SOUND_MPV_ARGS.split(/\s+/).filter((arg) => arg !== '')],
+    component: 'sound',
+    logger,
+    clock: systemClock,
+  });
+  return new MpvSoundPlayer({ process: mpv, media, logger });
+}
+
+/**
+ * The TV: mpv when configured (no display when it is not installed), the HDMI connector's
+ * watcher on a Pi, and that HDMI port's audio device for the sound effects.
+ */
+function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: VideoPlayer; display?: DisplayMonitor; hdmiAudio?: string } {
   const log = logger.child({ component: 'video' });
   if (config.VIDEO_PLAYER === 'none') {
     log.warn('VIDEO_PLAYER=none: no display is driven; video scans are logged and reported as errors to GMs');
@@ -206,7 +239,7 @@ function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: Vide
   if (!connector) return { video };
   const watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput(), systemClock);
   if (!watcher.isConnected) log.warn({ connector: connector.connector }, 'no TV detected yet: the picture starts when one is connected');
-  return { video, display: watcher };
+  return { video, display: watcher, hdmiAudio: hdmiAudioDevice(connector) };
 }
 
 main().catch((error: unknown) => {

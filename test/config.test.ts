@@ -35,6 +35,8 @@ describe('parseConfig', () => {
       VIDEO_PLAYER: 'mpv',
       MPV_BINARY: 'mpv',
       MPV_ARGS: '',
+      SOUND_PLAYER: 'mpv',
+      SOUND_MPV_ARGS: '',
       IDLE_MEDIA: 'idle.png',
       VIDEO_OUTPUT: 'auto',
       DISPLAY_MODE: '1920x1080@60',
@@ -58,6 +60,12 @@ describe('parseConfig', () => {
     expect(config.STATION_TOKEN).toBeUndefined();
     expect(config.WIFI_PSK).toBeUndefined();
     expect(config.RESET_LED_PIN).toBeUndefined();
+    expect(config.CUE_HOSTS).toBeUndefined();
+  });
+
+  it('takes a cues file, or none for no cues', () => {
+    expect(parseConfig({ CUES_FILE: 'show/cues.json' }, BASE).CUES_FILE).toBe(join(BASE, 'show/cues.json'));
+    expect(parseConfig({ CUES_FILE: 'none' }, BASE).CUES_FILE).toBe('none');
   });
 
   it('coerces the strings of the environment', () => {

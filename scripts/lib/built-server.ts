@@ -91,9 +91,10 @@ export type ServerEnv = { DATA_DIR: string; ADMIN_PASSWORD: string } & Record<st
 /**
  * What a spawned orchestrator runs with unless its `env` says otherwise: no mpv (a child that
  * would outlive a SIGKILLed server, and a window on a desktop), no probing for a reset
- * button, and info logs, the least that still writes the listening line waited for.
+ * button, no cues (the demo show's would fire on the tests' games), and info logs, the least that
+ * still writes the listening line waited for.
  */
-const SERVER_DEFAULTS: Record<string, string> = { VIDEO_PLAYER: 'none', RESET_BUTTON_DRIVER: 'none', LOG_LEVEL: 'info' };
+const SERVER_DEFAULTS: Record<string, string> = { VIDEO_PLAYER: 'none', SOUND_PLAYER: 'none', RESET_BUTTON_DRIVER: 'none', CUES_FILE: 'none', LOG_LEVEL: 'info' };
 
 /**
  * The built orchestrator (`node dist/src/main.js`) as the tests, the soak and the benchmarks

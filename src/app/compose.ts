@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ApplianceStatus } from '../domain/appliance-status.js';
 import { DeviceRegistry } from '../domain/device-registry.js';
+import { CueEngine } from '../domain/cue-engine.js';
 import { Game } from '../domain/game.js';
 import { Show } from '../domain/show.js';
 import { LiveCorrections } from '../domain/live-corrections.js';
@@ -9,10 +10,14 @@ import type { TokenCatalog } from '../domain/token-catalog.js';
 import { VideoQueue } from '../domain/video-queue.js';
 import type { ButtonHardware } from '../ports/button-line.js';
 import type { Clock } from '../ports/clock.js';
+import type { CueStore } from '../ports/cue-actions.js';
+import type { Cue } from '../contract/index.js';
+import { CueActions } from '../adapters/cues/cue-actions.js';
 import type { HealthSource } from '../ports/health-source.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
 import type { MediaLibrary } from '../ports/media-library.js';
 import type { ServerTls } from '../ports/server-tls.js';
+import type { SoundPlayer } from '../ports/sound-player.js';
 import type { GameStore, SettingsStore, VideoQueueStore } from '../ports/store.js';
 import type { VideoPlayer } from '../ports/video-player.js';
 import type { AdminAuth } from '../transport/admin-auth.js';
@@ -24,6 +29,7 @@ import { defaultLimits, defaultTiming, type AppSettings, type ListeningPorts } f
 import { StationServer } from './station-server.js';
 import { RoomScreen } from './room-screen.js';
 import { ShowNotifiers } from './show-notifiers.js';
+import { CueListener } from './cue-listener.js';
 
 /** A TV connection watcher (the DRM connector's status), where there is one. */
 export interface DisplayMonitor extends Component {
@@ -38,6 +44,13 @@ export interface AppAdapters {
   media: MediaLibrary;
   /** The TV, not started yet: the app starts it first and stops it last. */
   video: VideoPlayer;
+  /**
+   * Sound effects on the TV's speakers, not started yet: the app starts it right after the TV
+   * and stops it just before; its status is `systemStatus.sound`. Cues play through it.
+   */
+  sound?: SoundPlayer;
+  /** The show's cues (CUES_FILE, checked) and where their state is kept; none without. */
+  cues?: { cues: readonly Cue[]; store: CueStore };
   adminAuth: AdminAuth;
   machine: MachineIdentity;
   clock: Clock;
@@ -73,6 +86,8 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
   const lifecycle = new Lifecycle(log, timing.stopTimeoutMs);
   try {
     await lifecycle.start({ name: 'tv', start: () => adapters.video.start(), stop: () => adapters.video.close() });
+    const sound = adapters.sound;
+    if (sound) await lifecycle.start({ name: 'sound', start: () => sound.start(), stop: () => sound.close() });
     // The address GMs open names the port, known once listening (PORT=0 picks one).
     let listening: ListeningPorts = { http: settings.port, https: settings.httpsPort };
     const server = new StationServer({
@@ -105,6 +120,24 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
       modeChanged: () => server.broadcaster.stateChanged(() => show.state()),
       logger: log,
     });
+    const cueLog = log.child({ component: 'cues' });
+    const cues = new CueEngine({
+      cues: adapters.cues?.cues ?? [],
+      clock,
+      store: adapters.cues?.store ?? noCueStore,
+      runner: new CueActions({ video: { controlVideo: (command) => show.controlVideo(command) }, room: { setMode: (mode) => room.setMode(mode), showMessage: (text, seconds) => room.showMessage(text, seconds) }, ...(adapters.sound ? { sound: adapters.sound } : {}) }),
+      game: () => {
+        const { sessionId, clock: gameClock } = show.state();
+        return sessionId === null || gameClock === undefined ? undefined : { sessionId, clock: gameClock };
+      },
+      fired: (firing) => {
+        cueLog.info({ cueId: firing.cueId, trigger: firing.trigger, failed: firing.results.filter((result) => !result.ok).length }, 'cue fired');
+        server.broadcaster.cueFired(firing);
+      },
+      actionFailed: (cueId, result) => cueLog.warn({ cueId, action: result.action, error: result.error }, 'cue action failed'),
+      fireFailed: (cueId, error) => cueLog.error({ cueId, err: error }, 'cue firing not recorded'),
+    });
+    const cueListener = new CueListener(cues);
     const show: Show = new Show({
       appliance: new ApplianceStatus(clock),
       displayState: () => room.display,
@@ -120,12 +153,16 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
         busyPolicy: settings.videoBusyPolicy,
         maxWaiting: limits.maxVideoQueue,
       }),
-      notifier: new ShowNotifiers([server.broadcaster, room]),
+      notifier: new ShowNotifiers([server.broadcaster, room, cueListener]),
       maxPlayerDevices: limits.maxPlayerDevices,
       playerTimeoutMs: timing.playerTimeoutMs,
     });
     const session = show.start();
     log.info({ sessionId: session.id, name: session.name, status: session.status }, 'session ready');
+    if (sound) {
+      sound.onStatus((status) => show.soundStatus(status));
+      show.soundStatus(sound.status);
+    }
 
     const display = adapters.display;
     if (display) {
@@ -137,11 +174,16 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
       show.displayConnection(display.isConnected);
     }
     const corrections = new LiveCorrections({ game, notifier: new ShowNotifiers([server.broadcaster, room]), flushSubmissions: () => show.commitSubmissions(), state: () => show.state() });
-    server.serve(show, corrections, room);
+    server.serve(show, corrections, room, {
+      cues: { list: () => cues.list(), fire: (id) => cues.fire(id), setEnabled: (id, enabled) => cues.setEnabled(id, enabled), firings: (id) => (adapters.cues?.store ?? noCueStore).cueFirings(id) },
+      sounds: adapters.sound,
+    });
     await lifecycle.start(server);
     const port = server.port;
     listening = { http: port, https: server.httpsPort };
     await lifecycle.start({ name: 'room screens', start: () => room.start(), stop: () => room.stop() });
+    cueListener.knowSession(show.session?.status);
+    await lifecycle.start({ name: 'cues', start: () => cues.start(), stop: () => cues.stop() });
     if (adapters.health) {
       await lifecycle.start(new HealthSampler(adapters.health, (sample) => show.healthSampled(sample), clock, timing.healthIntervalMs, log));
     }
@@ -180,6 +222,9 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
     throw error;
   }
 }
+
+/** Without a cues file: nothing to keep. */
+const noCueStore: CueStore = { cueStates: () => [], saveCueState: () => undefined, appendCueFiring: () => undefined, cueFirings: () => [] };
 
 /** The idle text's parts ("GM stations: … · Friday 20:00"), one line each on the welcome screen. */
 function welcomeLines(text: string | undefined): string[] {

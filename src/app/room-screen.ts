@@ -47,6 +47,8 @@ export class RoomScreen implements ShowNotifier, RoomControl {
   private shown = '';
   private lastView: RoomView | undefined;
   private stopped = false;
+  private message: string | undefined;
+  private messageEnds: Cancel | undefined;
   private readonly log: Logger;
 
   constructor(private readonly deps: RoomScreenDeps) {
@@ -57,7 +59,19 @@ export class RoomScreen implements ShowNotifier, RoomControl {
   }
 
   get display(): DisplayState {
-    return { mode: this.mode };
+    return this.message === undefined ? { mode: this.mode } : { mode: this.mode, message: this.message };
+  }
+
+  showMessage(text: string, seconds: number): void {
+    this.messageEnds?.();
+    this.message = text;
+    this.messageEnds = this.deps.clock.after(seconds * 1000, () => {
+      this.message = this.messageEnds = undefined;
+      this.changed();
+      this.deps.modeChanged();
+    });
+    this.changed();
+    this.deps.modeChanged();
   }
 
   setMode(mode: DisplayMode): DisplayState {
@@ -86,6 +100,7 @@ export class RoomScreen implements ShowNotifier, RoomControl {
     this.redraw.cancel();
     this.clockTick?.();
     this.announcementEnds?.();
+    this.messageEnds?.();
   }
 
   /** Something the room may see changed: redraw soon (at most once a second). */
@@ -137,7 +152,7 @@ export class RoomScreen implements ShowNotifier, RoomControl {
 
   private compute(): RoomView {
     const { session, state } = this.deps.source();
-    return roomView({
+    const view = roomView({
       mode: this.mode,
       session,
       scores: state.scores,
@@ -146,6 +161,7 @@ export class RoomScreen implements ShowNotifier, RoomControl {
       welcomeLines: this.deps.welcomeLines(session),
       now: this.deps.clock.now(),
     });
+    return this.message === undefined ? view : { ...view, message: this.message };
   }
 
   private draw(): void {

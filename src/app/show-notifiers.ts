@@ -1,4 +1,4 @@
-import type { DeviceConnected, DeviceType, DisconnectReason, GameState, SyncFull, Transaction, VideoStatus } from '../contract/index.js';
+import type { DeviceConnected, DeviceType, DisconnectReason, GameState, PlayerScan, SyncFull, Transaction, VideoStatus } from '../contract/index.js';
 import type { SessionChange, ShowNotifier } from '../ports/notifier.js';
 
 /** Tells every listener of the show the same things, in order: the stations' broadcaster, the room screens. */
@@ -31,5 +31,9 @@ export class ShowNotifiers implements ShowNotifier {
 
   videoStatus(status: VideoStatus): void {
     for (const listener of this.listeners) listener.videoStatus(status);
+  }
+
+  playerScanned(scan: PlayerScan): void {
+    for (const listener of this.listeners) listener.playerScanned?.(scan);
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { ShowOperations } from '../ports/show-operations.js';
 import type { GameCorrections } from '../ports/game-corrections.js';
+import type { CueControl } from '../ports/cue-actions.js';
 import type { RoomControl } from '../ports/room-control.js';
 import type { RoomDisplay } from '../ports/room-display.js';
 import type { StationSessions } from '../ports/station-sessions.js';
@@ -165,7 +166,7 @@ export class StationServer implements Component {
   }
 
   /** Routes the stations' events and the HTTP API to the show. */
-  serve(show: StationSessions & ShowOperations, corrections: GameCorrections, room: RoomControl): void {
+  serve(show: StationSessions & ShowOperations, corrections: GameCorrections, room: RoomControl, staff: { cues: CueControl; sounds?: { stopAll(): void } | undefined }): void {
     const { settings, timing, adminAuth, clock, logger } = this.deps;
     const maxConnections = settings.maxConnections ?? defaultMaxConnections(settings.maxStations);
     new StationGateway({
@@ -201,6 +202,8 @@ export class StationServer implements Component {
         stationTokenFailures: this.stationTokenFailures,
         limits: this.deps.limits.http,
         media: this.deps.media,
+        cues: staff.cues,
+        sounds: staff.sounds,
         tls: {
           info: () => ({ httpPort: this.port, httpsPort: this.boundHttpsPort ?? null, caFingerprint: this.https ? (this.deps.tls?.caFingerprint ?? null) : null }),
           caCertificate: () => (this.https ? this.deps.tls?.caCertificate : undefined),

@@ -53,7 +53,7 @@ const rooms: Record<string, Room> = {
     address: 'admin',
     title: 'Admin connections',
     description: 'Connections that presented an admin token in the handshake: they see everything, including every `transaction:new`.',
-    events: [...toStationsAndAdmin, 'transaction:new', 'transaction:updated'],
+    events: [...toStationsAndAdmin, 'transaction:new', 'transaction:updated', 'cue:fired'],
   },
   session: {
     address: 'session:{sessionId}',

@@ -42,6 +42,7 @@ export const RoomView = z
     moreTeams: z.number().int().nonnegative().meta({ description: 'Teams beyond the rows shown.' }),
     announcement: z.string().nullable().meta({ description: '"Marcus Sucks complete — Team Foxtrot +125,000".' }),
     setup: z.boolean().meta({ description: "No session runs, or it has had no scan yet: the time to show the Wi-Fi join code (IDLE_WIFI_QR=setup)." }),
+    message: z.string().optional().meta({ description: "A cue's message line, drawn as a band over whatever screen shows, while it lasts; absent when none." }),
   })
   .meta({ id: 'RoomView', description: 'What the room sees between clips: one view, drawn by mpv on the TV and by `/scoreboard` in a browser.' });
 export type RoomView = z.infer<typeof RoomView>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorPayload } from './errors.js';
 import { CreateTeamRequest, VideoControl, VideoOverview } from './http.js';
 import { RoomView } from './display.js';
+import { CueFired } from './cues.js';
 import { CorrectionReason, DeviceConnection, DeviceId, GameState, namedEnum, Session, Team, TeamId, Timestamp, TokenId, Transaction, VideoStatus } from './model.js';
 
 /** One value per event name. */
@@ -172,6 +173,7 @@ export const serverEventSchemas = {
   'device:disconnected': DeviceDisconnected,
   'sync:full': SyncFull,
   'display:view': RoomView,
+  'cue:fired': CueFired,
   error: ErrorPayload,
 } as const;
 export type ServerEventName = keyof typeof serverEventSchemas;
@@ -193,6 +195,7 @@ const serverEventDescriptions = {
   'display:view':
     'To display connections (`auth: {display: true}`, as `/scoreboard` connects) only: what the room screens show, once on ' +
     'connecting and whenever it changes (at most once a second).',
+  'cue:fired': 'To `admin`: a cue ran (fired by its trigger, the clock or staff), with what each action did, once every action finished.',
   error:
     'A failure: the same as the failed ack, plus failures with no event to answer (a taken-over station, the identify deadline, ' +
     'the connection cap, an expired admin login). RATE_LIMITED at most once a second per connection.',

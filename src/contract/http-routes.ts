@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   ClockCorrectionRequest,
+  CueEnableRequest,
+  CueFired,
+  CueView,
   CreateTeamRequest,
   DisplayRequest,
   DisplayState,
@@ -223,6 +226,19 @@ export const httpRoutes: readonly HttpRoute[] = [
     description: 'Between clips, while a session runs, the TV and `/scoreboard` show the leaderboard and clock (`scoreboard`, the default) or the welcome screen (`welcome`). Kept across restarts; `GameState.display` reports it.',
     body: { schema: DisplayRequest, required: true },
   }),
+  route('get /api/cues', "The show's cues", 'admin', ok(z.array(CueView), 'Every cue of CUES_FILE, in file order, with its switch and last firing in this session (none without CUES_FILE).')),
+  route('post /api/cues/:id/fire', 'Fire a cue now', 'admin', ok(CueFired, 'The firing, once every action ran.'), {
+    description: 'Runs the cue (any cue, manual or not, enabled or not) as staff asked; the firing also goes to `admin` as `cue:fired`.',
+    params: { id: "The cue's id." },
+    errors: { 404: 'NOT_FOUND: no cue has this id.' },
+  }),
+  route('patch /api/cues/:id', 'Switch a cue on or off', 'admin', ok(CueView, 'The cue now.'), {
+    description: 'Kept with the session: after a restart the cue is as staff left it.',
+    params: { id: "The cue's id." },
+    body: { schema: CueEnableRequest, required: true },
+    errors: { 404: 'NOT_FOUND: no cue has this id.' },
+  }),
+  route('post /api/sounds/stop', 'Stop all sounds', 'admin', ok(OkResponse, 'Whatever sound played is stopped (nothing without a sound player).')),
   route('get /api/teams', "The session's teams", 'station', ok(z.array(Team), 'The registered teams, in the order they were registered.'), {
     description: 'The same list as `GameState.teams`; empty when there is no session.',
     errors: { 429: 'RATE_LIMITED: too many wrong tokens from this address; wait a minute.' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorPayload } from './errors.js';
+import { CueFired } from './cues.js';
 import {
   Correction,
   CorrectionReason,
@@ -62,6 +63,7 @@ export const SessionExport = z
     transactions: z.array(Transaction).meta({ description: 'Every transaction of the session, oldest first; a voided one says so.' }),
     corrections: z.array(Correction).meta({ description: 'The audit trail: every void, reassignment, adjustment, rename and clock correction, oldest first.' }),
     playerScans: z.array(PlayerScan),
+    cues: z.array(CueFired).optional().meta({ description: "The session's cue firings, oldest first (when CUES_FILE is set)." }),
   })
   .meta({ id: 'SessionExport', description: 'A session with its scores, teams, transactions, corrections and player scans (GET /api/sessions/{id}/export).' });
 export type SessionExport = z.infer<typeof SessionExport>;

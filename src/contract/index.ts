@@ -6,3 +6,4 @@ export * from './show-files.js';
 export * from './rate-limits.js';
 export * from './display.js';
 export * from './tls.js';
+export * from './cues.js';

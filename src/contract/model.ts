@@ -231,6 +231,15 @@ export type HealthSample = z.infer<typeof HealthSample>;
 export const ResetSource = z.enum(['admin', 'button']).meta({ id: 'ResetSource', description: 'Who reset the game: the admin page or the hardware button.' });
 export type ResetSource = z.infer<typeof ResetSource>;
 
+export const SoundStatus = z
+  .object({
+    ready: z.boolean().meta({ description: 'The sound player (a second, audio-only mpv) is running and takes sounds.' }),
+    playing: z.number().int().nonnegative().meta({ description: 'How many sound effects play now (0 or 1: one sound at a time, a new one replaces it).' }),
+    lastError: z.string().optional().meta({ description: 'Why the last sound failed or the sound player stopped, if it did.' }),
+  })
+  .meta({ id: 'SoundStatus', description: "The TV's sound-effects player." });
+export type SoundStatus = z.infer<typeof SoundStatus>;
+
 export const SystemStatus = z
   .object({
     orchestratorOnline: z.boolean(),
@@ -251,6 +260,7 @@ export const SystemStatus = z
       .object({ source: ResetSource, at: Timestamp })
       .optional()
       .meta({ description: 'The last game reset, so every station can say "reset by button".' }),
+    sound: SoundStatus.optional().meta({ description: 'The sound-effects player; absent where none is configured (SOUND_PLAYER=none).' }),
   })
   .meta({ id: 'SystemStatus', description: "The orchestrator's own status, part of every game state." });
 export type SystemStatus = z.infer<typeof SystemStatus>;
@@ -306,7 +316,10 @@ export const DisplayMode = namedEnum(
 export type DisplayMode = z.infer<typeof DisplayMode>;
 
 export const DisplayState = z
-  .object({ mode: DisplayMode })
+  .object({
+    mode: DisplayMode,
+    message: z.string().optional().meta({ description: "A cue's message line, shown on the TV and every GM page while it lasts; absent when none." }),
+  })
   .meta({ id: 'DisplayState', description: "The room screens' mode, as staff last chose it (`POST /api/display`)." });
 export type DisplayState = z.infer<typeof DisplayState>;
 

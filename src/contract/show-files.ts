@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The ALN token file: an object keyed by token id. */
-const MediaFileName = z
+export const MediaFileName = z
   .string()
   .min(1)
   .max(255)

@@ -4,6 +4,7 @@ import type {
   PlayerScan,
   Session,
   SessionStatus,
+  SoundStatus,
   SyncFull,
   SystemStatus,
   Transaction,
@@ -226,6 +227,8 @@ export class Show implements StationSessions, ShowOperations, GameReset {
       const { scan, fresh } = this.game.stagePlayerScan(tokenId, deviceId, onDevice);
       await this.afterCommit();
       recorded = true;
+      // A stale scan (replayed after a Wi-Fi gap) or a repeat starts no clip and fires no cue.
+      if (fresh) this.notifier.playerScanned?.(scan);
       const video = this.game.catalog.get(scan.tokenId)?.video;
       if (fresh && scan.video && video !== undefined) this.deps.videoQueue.requestFromScan(scan.tokenId, video, `player:${deviceId}`);
       return scan;
@@ -329,6 +332,12 @@ export class Show implements StationSessions, ShowOperations, GameReset {
   /** The reset button's health changed (a stuck line, a lost device). */
   resetButtonStatus(status: 'ok' | 'fault' | 'unavailable'): void {
     this.deps.appliance.update({ resetButton: status });
+    this.notifier.stateChanged(this.currentState);
+  }
+
+  /** The sound-effects player's status changed (ready, a sound started or ended, an error). */
+  soundStatus(status: SoundStatus): void {
+    this.deps.appliance.update({ sound: status });
     this.notifier.stateChanged(this.currentState);
   }
 

@@ -1,4 +1,4 @@
-import type { DeviceConnected, DeviceType, DisconnectReason, GameState, SyncFull, Transaction, VideoStatus } from '../contract/index.js';
+import type { DeviceConnected, DeviceType, DisconnectReason, GameState, PlayerScan, SyncFull, Transaction, VideoStatus } from '../contract/index.js';
 
 export type SessionChange = 'started' | 'status' | 'reset';
 
@@ -14,4 +14,6 @@ export interface ShowNotifier {
   deviceConnected(device: DeviceConnected): void;
   deviceDisconnected(deviceId: string, reason: DisconnectReason, type: DeviceType): void;
   videoStatus(status: VideoStatus): void;
+  /** A player scan was recorded (durable); only the cue engine listens. */
+  playerScanned?(scan: PlayerScan): void;
 }

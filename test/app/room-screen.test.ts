@@ -118,4 +118,22 @@ describe('RoomScreen', () => {
     const second = setup(first.settings);
     expect(second.screen.display).toEqual({ mode: 'welcome' });
   });
+
+  it("shows a cue's message on every screen and in the stations' state for its seconds; a new one replaces it", () => {
+    const { clock, drawn, screen, modeChanges } = setup();
+    screen.start();
+    screen.showMessage('Police raid!', 10);
+    expect(screen.display).toEqual({ mode: 'scoreboard', message: 'Police raid!' });
+    expect(modeChanges()).toBe(1);
+    clock.advance(1000);
+    expect(drawn.at(-1)).toMatchObject({ screen: 'scoreboard', message: 'Police raid!' });
+    screen.showMessage('Ten minutes left', 5);
+    clock.advance(4999);
+    expect(drawn.at(-1)?.message).toBe('Ten minutes left');
+    clock.advance(1);
+    expect(screen.display).toEqual({ mode: 'scoreboard' });
+    expect(modeChanges()).toBe(3);
+    clock.advance(1000);
+    expect(drawn.at(-1)).not.toHaveProperty('message');
+  });
 });

@@ -10,6 +10,7 @@ import { loadScoringRules, loadTokenCatalog } from '../../src/adapters/show-file
 import type {
   AckResponse,
   ClientToServerEvents,
+  Cue,
   Envelope,
   GmIdentified,
   ServerEventName,
@@ -25,9 +26,11 @@ import type { MachineIdentity } from '../../src/ports/machine-identity.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { HealthSource } from '../../src/ports/health-source.js';
 import type { GameStore, SettingsStore, VideoQueueStore } from '../../src/ports/store.js';
+import type { SoundPlayer } from '../../src/ports/sound-player.js';
 import type { VideoPlayer } from '../../src/ports/video-player.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
 import { NoDisplayPlayer } from '../../src/adapters/video/no-display.js';
+import { NoSoundPlayer } from '../../src/adapters/video/no-sound.js';
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
 import type { BusyPolicy } from '../../src/domain/video-queue.js';
 import { FIXTURE_TOKENS } from './fixtures.js';
@@ -50,6 +53,8 @@ export interface TestServerOptions {
   clock?: Clock;
   timing?: Partial<Timing>;
   video?: VideoPlayer;
+  /** The sound-effects player, started and closed by the app; default NoSoundPlayer. */
+  sound?: SoundPlayer;
   mediaDir?: string;
   videoBusyPolicy?: BusyPolicy;
   /** GAME_MINUTES: a new session's planned length. */
@@ -67,6 +72,8 @@ export interface TestServerOptions {
   adminPassword?: string;
   /** HTTPS on a free port too, its CA made (or kept from a previous start) in the data directory's `tls` folder. */
   https?: boolean;
+  /** The show's cues (a checked CUES_FILE), kept in the test's SQLite file; default none. */
+  cues?: Cue[];
 }
 
 export interface TestServer {
@@ -147,6 +154,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       catalog: loadTokenCatalog(options.tokensFile ?? FIXTURE_TOKENS, loadScoringRules(undefined)),
       // A player the test passes is the test's to start and close.
       video: options.video ? startedByTheTest(options.video) : new NoDisplayPlayer(),
+      sound: options.sound ?? new NoSoundPlayer(),
+      ...(options.cues ? { cues: { cues: options.cues, store: store.cueStore() } } : {}),
       media: new MediaFolder(options.mediaDir ?? dataDir),
       adminAuth,
       machine,

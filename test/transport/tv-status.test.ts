@@ -132,6 +132,9 @@ describe('the built server on a machine without any display', () => {
         HOST_ROOT: join(dir, 'host'),
         VIDEO_PLAYER: 'mpv',
         VIDEO_OUTPUT: 'auto',
+        // The TV's mpv is the subject: no sound mpv, no HTTPS port that parallel servers share.
+        SOUND_PLAYER: 'none',
+        HTTPS_PORT: 'none',
         IDLE_MEDIA: 'none',
         RESET_BUTTON_DRIVER: 'none',
         LOG_LEVEL: 'info',

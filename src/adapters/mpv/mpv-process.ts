@@ -21,6 +21,10 @@ export interface MpvProcessOptions {
   startTimeoutMs?: number;
   /** Default: the system clock. */
   clock?: Clock;
+  /** The arguments every start begins with; default `baseArgs` (the TV's full-screen window). */
+  baseArgs?: (socketPath: string) => string[];
+  /** The logger's component name; default `mpv`. */
+  component?: string;
 }
 
 /** How long mpv is given to end after SIGTERM before it is killed. */
@@ -71,7 +75,7 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
 
   constructor(private readonly options: MpvProcessOptions) {
     super();
-    this.log = options.logger.child({ component: 'mpv' });
+    this.log = options.logger.child({ component: options.component ?? 'mpv' });
     this.clock = options.clock ?? systemClock;
   }
 
@@ -83,7 +87,7 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
   async start(): Promise<MpvJsonIpc> {
     this.stopping = false;
     this.cleanUpLeftovers();
-    const child = spawn(this.options.binary, [...baseArgs(this.options.socketPath), ...this.options.extraArgs], {
+    const child = spawn(this.options.binary, [...(this.options.baseArgs ?? baseArgs)(this.options.socketPath), ...this.options.extraArgs], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child = child;

@@ -81,6 +81,12 @@ export function hwdecArgs(board: Board): string[] {
   }
 }
 
+/** The mpv audio device of the HDMI port a connector belongs to (HDMI-A-1 is vc4hdmi0). */
+export function hdmiAudioDevice(connector: DrmConnector): string {
+  const port = Number(/HDMI-A-(\d+)/.exec(connector.connector)?.[1] ?? '1') - 1;
+  return `alsa/hdmi:CARD=vc4hdmi${port},DEV=0`;
+}
+
 /**
  * mpv arguments for a Pi driving a TV without a desktop: DRM/KMS output on the connector
  * found in sysfs, a pinned mode, hardware decoding for the board, sound to that HDMI port.
@@ -89,8 +95,7 @@ export function piDisplayArgs(hostRoot: string, board: Board, connector: DrmConn
   const args = ['--vo=gpu', '--gpu-context=drm', `--drm-mode=${mode}`, ...hwdecArgs(board)];
   if (connector) {
     args.push(`--drm-device=${join(hostRoot, 'dev/dri', connector.card)}`, `--drm-connector=${connector.connector}`);
-    const port = Number(/HDMI-A-(\d+)/.exec(connector.connector)?.[1] ?? '1') - 1;
-    args.push(`--audio-device=alsa/hdmi:CARD=vc4hdmi${port},DEV=0`);
+    args.push(`--audio-device=${hdmiAudioDevice(connector)}`);
   }
   return args;
 }

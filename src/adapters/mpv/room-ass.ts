@@ -25,6 +25,10 @@ const MARGIN = 48;
 const TEXT = '\\bord0\\shad0\\1a&H00&';
 
 export function roomAssEvents(view: RoomView, options: RoomAssOptions): string[] {
+  return [...screen(view, options), ...messageBand(view)];
+}
+
+function screen(view: RoomView, options: RoomAssOptions): string[] {
   switch (view.screen) {
     case 'welcome':
       return welcome(view, options);
@@ -33,6 +37,17 @@ export function roomAssEvents(view: RoomView, options: RoomAssOptions): string[]
     case 'announcement':
       return announcement(view);
   }
+}
+
+/**
+ * A cue's message: an amber line on a dark band across the screen, over the board's last rows
+ * (above the welcome screen's band of where GMs connect), clear of the title and the clock.
+ */
+function messageBand(view: RoomView): string[] {
+  if (view.message === undefined) return [];
+  const height = 96;
+  const bottom = view.screen === 'welcome' ? CANVAS.height - 176 : CANVAS.height;
+  return [box(0, bottom - height, CANVAS.width, bottom), text(CANVAS.width / 2, bottom - height / 2, 44, AMBER, shortened(view.message, 52), 5, true)];
 }
 
 function scoreboard(view: RoomView): string[] {

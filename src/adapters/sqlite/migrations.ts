@@ -100,6 +100,28 @@ export const migrations: readonly string[] = [
   ALTER TABLE player_scans ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
   CREATE UNIQUE INDEX player_scans_by_scan_id ON player_scans(device_id, scan_id) WHERE scan_id IS NOT NULL;
   `,
+  // Cues: what keeps one from firing twice or being forgotten across a restart, staff's
+  // switches, and every firing for the session export.
+  `
+  CREATE TABLE cue_state (
+    session_id     TEXT NOT NULL REFERENCES sessions(id),
+    cue_id         TEXT NOT NULL,
+    fired_count    INTEGER NOT NULL DEFAULT 0,
+    last_fired_at  TEXT,
+    last_result    TEXT,
+    enabled        INTEGER,
+    PRIMARY KEY (session_id, cue_id)
+  );
+  CREATE TABLE cue_firings (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id  TEXT NOT NULL REFERENCES sessions(id),
+    cue_id      TEXT NOT NULL,
+    trigger     TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    results     TEXT NOT NULL
+  );
+  CREATE INDEX cue_firings_by_session ON cue_firings(session_id, seq);
+  `,
 ];
 
 export function migrate(db: Database): number {

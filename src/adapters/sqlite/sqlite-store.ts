@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import type { PlayerScan, Session, Team, Transaction, VideoItem } from '../../contract/index.js';
 import type { ClockEvent } from '../../domain/game-clock.js';
 import type { GameStore, LogBatch, SessionRecord, SessionTeam, SettingsStore, StoredCorrection, VideoQueueStore } from '../../ports/store.js';
+import type { CueStore } from '../../ports/cue-actions.js';
+import { SqliteCueStore } from './cue-store.js';
 import { migrate } from './migrations.js';
 
 interface SessionRow {
@@ -338,6 +340,11 @@ export class SqliteStore implements GameStore, SettingsStore, VideoQueueStore {
 
   setSetting(key: string, value: string): void {
     this.statements.setSetting.run(key, value);
+  }
+
+  /** The cue engine's state and firings, in the same file. */
+  cueStore(): CueStore {
+    return new SqliteCueStore(this.db);
   }
 
   close(): void {

@@ -25,6 +25,8 @@ import type { OriginPolicy } from '../origin-policy.js';
 import { securityHeaders } from './security-headers.js';
 import { accessGuards } from './access-guards.js';
 import { addCorrectionRoutes } from './correction-routes.js';
+import { addCueRoutes } from './cue-routes.js';
+import type { CueControl } from '../../ports/cue-actions.js';
 import { addTlsRoutes, type TlsEndpoints } from './tls-routes.js';
 import { addPlayerRoutes } from './player-routes.js';
 import { addMediaRoutes } from './media-routes.js';
@@ -57,6 +59,10 @@ export interface HttpAppDeps {
   limits?: HttpLimits;
   /** HTTPS: the ports and the CA certificate for `/api/tls` and `/ca.crt`. */
   tls: TlsEndpoints;
+  /** The show's cues, for staff. */
+  cues: CueControl;
+  /** The sound player, for "stop all sounds"; undefined without one. */
+  sounds?: { stopAll(): void } | undefined;
 }
 
 
@@ -198,7 +204,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 
   app.get('/api/sessions/:id/export', requireAdmin, (req, res) => {
     const { format } = parseOrThrow(ExportQuery, req.query, 'export query');
-    const record = show.sessionRecord(String(req.params.id));
+    const id = String(req.params.id);
+    const record = { ...show.sessionRecord(id), cues: deps.cues.firings(id) };
     const name = `session-${record.session.id}`;
     if (format === 'json') {
       res.attachment(`${name}.json`).json(record);
@@ -238,6 +245,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   });
 
   addCorrectionRoutes(app, deps.corrections, { requireAdmin, requireStation }, log);
+  addCueRoutes(app, { cues: deps.cues, sounds: deps.sounds, requireAdmin, log });
   addTlsRoutes(app, () => deps.tls);
   addMediaRoutes(app, { tokens: () => show.tokens(), media: deps.media, limit: limit(playerLimiter) });
 

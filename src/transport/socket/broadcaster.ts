@@ -1,6 +1,7 @@
 import type { Server } from 'socket.io';
 import type {
   ClientToServerEvents,
+  CueFired,
   DeviceConnected,
   DeviceType,
   DisconnectReason,
@@ -120,6 +121,11 @@ export class Broadcaster implements ShowNotifier, RoomDisplay {
 
   videoStatus(status: VideoStatus): void {
     this.emit([rooms.stations, rooms.admin], 'video:status', status);
+  }
+
+  /** A cue ran: to staff only. */
+  cueFired(firing: CueFired): void {
+    this.emit([rooms.admin], 'cue:fired', firing);
   }
 
   /** The room view to every display client; not kept for stations that are away (they never see it). */

@@ -25,11 +25,13 @@ import { Corrections } from './corrections.js';
 import { showStationAccess } from './station-access.js';
 import { showCertificate } from './certificate-card.js';
 import { TeamsCard } from './teams-card.js';
+import { CuesCard } from './cues-card.js';
 
 const TOKEN_KEY = 'admin.token';
 const SECTIONS = [
   'session-card',
   'video-card',
+  'cues-card',
   'scores-card',
   'teams-card',
   'transactions-card',
@@ -64,6 +66,7 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 }
 
 const teamsCard = new TeamsCard(api);
+const cuesCard = new CuesCard(api);
 const corrections = new Corrections(api, nameOf);
 
 function say(message: string): void {
@@ -95,6 +98,7 @@ function renderSystem(state: GameState): void {
     ...(state.systemStatus.displayConnected === undefined
       ? []
       : [`TV on HDMI: ${state.systemStatus.displayConnected ? 'connected' : 'not connected (check the cable and that the TV is on)'}`]),
+    ...soundLines(state.systemStatus.sound),
     `Reset button: ${state.systemStatus.resetButton}`,
     ...(state.systemStatus.lastReset
       ? [`Last reset: by ${state.systemStatus.lastReset.source} at ${new Date(state.systemStatus.lastReset.at).toLocaleTimeString()}`]
@@ -102,6 +106,13 @@ function renderSystem(state: GameState): void {
     ...healthLines(),
   ];
   byId('system').replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+}
+
+/** The sound-effects player: ready or not, how many sounds play, and its last error. */
+function soundLines(sound: GameState['systemStatus']['sound']): string[] {
+  if (!sound) return [];
+  const now = sound.ready ? `ready${sound.playing > 0 ? `, playing ${sound.playing}` : ''}` : 'not ready';
+  return [`Sound effects: ${now}${sound.lastError === undefined ? '' : ` (last error: ${sound.lastError})`}`];
 }
 
 let health: StatusResponse['health'] = null;
@@ -237,6 +248,7 @@ function connect(): void {
     devices.replace(e.data.devices);
     act(refreshHistory);
     act(refreshVideo);
+    act(() => cuesCard.refresh());
   });
   next.on('state:update', (e) => applyState(e.data, e.timestamp));
   next.on('transaction:new', (e) => {
@@ -252,6 +264,7 @@ function connect(): void {
     renderVideo(e.data);
     if (e.data.status === 'loading' || e.data.status === 'idle') act(refreshVideo);
   });
+  next.on('cue:fired', (e) => cuesCard.fired(e.data));
   next.on('device:connected', (e) => devices.connected(e));
   next.on('device:disconnected', (e) => devices.disconnected(e));
 }
@@ -264,7 +277,7 @@ function showApp(): void {
   act(loadTokens);
   // One request after the other: each request at once may be a connection of its own, and
   // connections per address are capped (MAX_CONNECTIONS_PER_ADDRESS).
-  act(() => loadStationAccess().finally(() => act(loadCertificate)));
+  act(() => loadStationAccess().finally(() => act(() => loadCertificate().finally(() => act(() => cuesCard.refresh())))));
   const pollHealth = () =>
     act(async () => {
       await refreshHealth();

@@ -79,6 +79,9 @@ function applyState(next: GameState, sentAt?: string): void {
   renderScores(next.scores);
   renderVideo(next.video);
   renderTvStatus(next.systemStatus);
+  const message = byId('cue-message');
+  message.hidden = next.display?.message === undefined;
+  message.textContent = next.display?.message ?? '';
   picker.showState(next);
   // A renamed team shows its new name in the list too.
   if (JSON.stringify(next.teams) !== teamsBefore) showRecent();

@@ -35,6 +35,10 @@ function draw(view: RoomView): void {
   announcement.hidden = view.screen !== 'announcement';
   announcement.textContent = view.announcement ?? '';
 
+  const message = byId('room-message');
+  message.hidden = view.message === undefined;
+  message.textContent = view.message ?? '';
+
   const board = byId('room-board');
   board.hidden = view.screen !== 'scoreboard';
   const rows = byId('room-rows');

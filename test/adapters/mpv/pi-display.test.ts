@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectBoard, findHdmiConnector, hwdecArgs, piDisplayArgs } from '../../../src/adapters/mpv/pi-display.js';
+import { detectBoard, findHdmiConnector, hdmiAudioDevice, hwdecArgs, piDisplayArgs } from '../../../src/adapters/mpv/pi-display.js';
 import { fakeHostPerTest } from '../../support/fake-host.js';
 
 const host = fakeHostPerTest();
@@ -69,6 +69,15 @@ describe('piDisplayArgs', () => {
         ...hwdecArgs('pi4'),
       ]),
     );
+  });
+
+  it('gives the sound effects the same HDMI port as the clips', () => {
+    connector('card1-HDMI-A-1', 'connected');
+    const found = findHdmiConnector(host.root);
+    expect(found).toBeDefined();
+    if (!found) return;
+    expect(hdmiAudioDevice(found)).toBe('alsa/hdmi:CARD=vc4hdmi0,DEV=0');
+    expect(piDisplayArgs(host.root, 'pi5', found, '1920x1080@60')).toContain(`--audio-device=${hdmiAudioDevice(found)}`);
   });
 
   it('decodes only HEVC in hardware on a Pi 5', () => {

@@ -1,0 +1,22 @@
+import type { SoundStatus } from '../contract/index.js';
+
+/**
+ * Sound effects on the TV's speakers, beside the clips. One sound at a time: a new sound
+ * replaces the one playing (it still mixes with the clip's own audio). The mpv adapter
+ * implements it; `NoSoundPlayer` stands in where there is none.
+ */
+export interface SoundPlayer {
+  readonly status: SoundStatus;
+  start(): Promise<void>;
+  /**
+   * Plays `file`, a name under MEDIA_DIR (resolved through the media library: no path out
+   * of it), at `volume` 0-100 (default 100). Resolves once the player accepted it; rejects
+   * with an AppError (INVALID_DATA for a bad name or volume, NOT_FOUND for a missing file)
+   * or when no sound player runs.
+   */
+  play(file: string, volume?: number): Promise<void>;
+  /** Stops whatever sound plays. */
+  stopAll(): void;
+  close(): Promise<void>;
+  onStatus(listener: (status: SoundStatus) => void): void;
+}
