@@ -7,6 +7,7 @@
 #       ROOT_DIR defaults to /var/tmp/orchestrator-arm64-root; the debootstrapped base is reused
 #       between runs. --verify-only checks a root installed by an earlier run (the install under
 #       emulation takes the better part of an hour on a 2-core machine).
+#   MIRROR: the Debian mirror to debootstrap from (default: the one apt uses on this machine).
 #
 # Where the machine cannot do this (not root, no debootstrap, no binfmt_misc or qemu-aarch64)
 # it prints "SKIPPED:" with the reason and exits 0: skipped, never silently.
@@ -16,7 +17,8 @@ checkout="$(cd "$(dirname "$0")/.." && pwd)"
 verify_only=no
 if [ "${1:-}" = --verify-only ]; then verify_only=yes; shift; fi
 root="${1:-/var/tmp/orchestrator-arm64-root}"
-mirror=http://deb.debian.org/debian
+# The mirror is this machine's own (MIRROR, else what apt uses here, else debootstrap's default).
+mirror="$("$checkout/image/debian-mirror.sh")"
 skip() { printf 'chroot install check: SKIPPED: %s\n' "$*"; exit 0; }
 say() { printf '==> %s\n' "$*"; }
 
@@ -60,7 +62,7 @@ if [ "$verify_only" = yes ]; then
 elif [ ! -f "$root/.orchestrator-base" ]; then
   say "debootstrap arm64 trixie into $root"
   rm -rf "$root"
-  debootstrap --arch=arm64 --variant=minbase --include=ca-certificates trixie "$root" "$mirror"
+  debootstrap --arch=arm64 --variant=minbase --include=ca-certificates trixie "$root" ${mirror:+"$mirror"}
   mount_into_root
   say "the image stage's packages (image/packages)"
   chroot "$root" /bin/bash -ec "export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends $(tr '\n' ' ' <"$checkout/image/packages") curl"
