@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DisplayMode, DisplayState, GameState, RoomView, Session, SyncFull, Transaction } from '../contract/index.js';
+import type { DisplayMode, DisplayState, GameClock, GameState, RoomView, Session, SyncFull, Transaction } from '../contract/index.js';
 import { groupAnnouncement, nextClockChangeMs, roomView } from '../domain/room-view.js';
 import type { Cancel, Clock } from '../ports/clock.js';
 import type { ShowNotifier } from '../ports/notifier.js';
@@ -87,7 +87,7 @@ export class RoomScreen implements ShowNotifier, RoomControl {
 
   /** The view as it is now (for a display that just connected). */
   view(): RoomView {
-    return this.lastView ?? this.compute();
+    return this.lastView ?? this.compute(this.deps.source());
   }
 
   start(): void {
@@ -150,8 +150,7 @@ export class RoomScreen implements ShowNotifier, RoomControl {
     this.changed();
   }
 
-  private compute(): RoomView {
-    const { session, state } = this.deps.source();
+  private compute({ session, state }: { session: Session | undefined; state: GameState }): RoomView {
     const view = roomView({
       mode: this.mode,
       session,
@@ -166,7 +165,9 @@ export class RoomScreen implements ShowNotifier, RoomControl {
 
   private draw(): void {
     if (this.stopped) return;
-    const view = this.compute();
+    // One read of the game per draw: the view and the clock's next tick come from the same state.
+    const game = this.deps.source();
+    const view = this.compute(game);
     this.lastView = view;
     const drawn = JSON.stringify(view);
     if (drawn !== this.shown) {
@@ -179,13 +180,12 @@ export class RoomScreen implements ShowNotifier, RoomControl {
         }
       }
     }
-    this.scheduleClockTick();
+    this.scheduleClockTick(game.state.clock);
   }
 
-  private scheduleClockTick(): void {
+  private scheduleClockTick(clock: GameClock | undefined): void {
     this.clockTick?.();
     this.clockTick = undefined;
-    const clock = this.deps.source().state.clock;
     const wait = clock ? nextClockChangeMs(clock, this.deps.clock.now()) : null;
     if (wait !== null) this.clockTick = this.deps.clock.after(wait, () => this.changed());
   }
