@@ -57,20 +57,8 @@ unmount_all() {
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
   mounted=()
 }
-mount_into() { # as pi-gen's on_chroot: proc, sys, dev and dev/pts
-  local dir="$1" target
-  for target in proc sys dev dev/pts; do
-    mountpoint -q "$dir/$target" && continue
-    mkdir -p "$dir/$target"
-    case "$target" in
-      proc) mount -t proc proc "$dir/proc" ;;
-      sys) mount --bind /sys "$dir/sys" ;;
-      dev) mount --bind /dev "$dir/dev" ;;
-      dev/pts) mount --bind /dev/pts "$dir/dev/pts" ;;
-    esac
-    mounted+=("$dir/$target")
-  done
-}
+# shellcheck source=/dev/null
+source "$checkout/image/chroot-mounts.sh"
 in_chroot() { # in_chroot DIR COMMAND...: at low priority, beside whatever else the machine runs
   local dir="$1"
   shift

@@ -42,20 +42,8 @@ cleanup() {
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-mount_into_root() { # as pi-gen's on_chroot: proc, sys, dev and dev/pts
-  local target
-  for target in proc sys dev dev/pts; do
-    mountpoint -q "$root/$target" && continue
-    mkdir -p "$root/$target"
-    case "$target" in
-      proc) mount -t proc proc "$root/proc" ;;
-      sys) mount --bind /sys "$root/sys" ;;
-      dev) mount --bind /dev "$root/dev" ;;
-      dev/pts) mount --bind /dev/pts "$root/dev/pts" ;;
-    esac
-    mounted+=("$root/$target")
-  done
-}
+# shellcheck source=/dev/null
+source "$checkout/image/chroot-mounts.sh"
 
 if [ "$verify_only" = yes ]; then
   [ -f "$root/.orchestrator-base" ] || { echo "--verify-only: nothing installed in $root yet" >&2; exit 1; }
@@ -63,12 +51,12 @@ elif [ ! -f "$root/.orchestrator-base" ]; then
   say "debootstrap arm64 trixie into $root"
   rm -rf "$root"
   debootstrap --arch=arm64 --variant=minbase --include=ca-certificates trixie "$root" ${mirror:+"$mirror"}
-  mount_into_root
+  mount_into "$root"
   say "the image stage's packages (image/packages)"
   chroot "$root" /bin/bash -ec "export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq --no-install-recommends $(tr '\n' ' ' <"$checkout/image/packages") curl"
   touch "$root/.orchestrator-base"
 fi
-mount_into_root
+mount_into "$root"
 if [ "$verify_only" = no ]; then
   # A build machine behind a TLS-inspecting proxy trusts its CA locally; the chroot's apt and
   # npm need the same trust (pi-gen's own builds inherit it the same way from the build host).
