@@ -8,6 +8,8 @@ import type { AppSettings } from './app/settings.js';
 import { openButtonHardware } from './adapters/button/button-hardware.js';
 import { prepareDataDir } from './adapters/data-dir.js';
 import { PiHealth } from './adapters/health/pi-health.js';
+import { HeaderMediaProbe } from './adapters/preflight/media-probe.js';
+import { SocketTargetProbe } from './adapters/preflight/target-probe.js';
 import { osMachineIdentity } from './adapters/machine-identity.js';
 import { DisplayWatcher } from './adapters/mpv/display-watcher.js';
 import { MpvPlayer } from './adapters/mpv/mpv-player.js';
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
       video,
       sound,
       cues: { cues, store: store.cueStore() },
+      probes: { media: new HeaderMediaProbe(media), targets: new SocketTargetProbe({ hostRoot: config.HOST_ROOT }) },
       adminAuth,
       machine: osMachineIdentity,
       ...(tls ? { tls } : {}),
@@ -190,7 +193,7 @@ function soundOf(config: Config, media: MediaFolder, hdmiAudio: string | undefin
     logger,
     clock: systemClock,
   });
-  return new MpvSoundPlayer({ process: mpv, media, logger });
+  return new MpvSoundPlayer({ process: mpv, media, logger, clock: systemClock });
 }
 
 /**

@@ -17,6 +17,7 @@ import type { HealthSource } from '../ports/health-source.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
 import type { MediaLibrary } from '../ports/media-library.js';
 import type { ServerTls } from '../ports/server-tls.js';
+import type { MediaProbe, TargetProbe } from '../ports/preflight-probes.js';
 import type { SoundPlayer } from '../ports/sound-player.js';
 import type { GameStore, SettingsStore, VideoQueueStore } from '../ports/store.js';
 import type { VideoPlayer } from '../ports/video-player.js';
@@ -30,6 +31,7 @@ import { StationServer } from './station-server.js';
 import { RoomScreen } from './room-screen.js';
 import { ShowNotifiers } from './show-notifiers.js';
 import { CueListener } from './cue-listener.js';
+import { Preflight } from './preflight.js';
 
 /** A TV connection watcher (the DRM connector's status), where there is one. */
 export interface DisplayMonitor extends Component {
@@ -51,6 +53,8 @@ export interface AppAdapters {
   sound?: SoundPlayer;
   /** The show's cues (CUES_FILE, checked) and where their state is kept; none without. */
   cues?: { cues: readonly Cue[]; store: CueStore };
+  /** How the preflight looks at media files and cue targets. */
+  probes: { media: MediaProbe; targets: TargetProbe };
   adminAuth: AdminAuth;
   machine: MachineIdentity;
   clock: Clock;
@@ -177,6 +181,20 @@ export async function startApp(settings: AppSettings, adapters: AppAdapters): Pr
     server.serve(show, corrections, room, {
       cues: { list: () => cues.list(), fire: (id) => cues.fire(id), setEnabled: (id, enabled) => cues.setEnabled(id, enabled), firings: (id) => (adapters.cues?.store ?? noCueStore).cueFirings(id) },
       sounds: adapters.sound,
+      preflight: new Preflight({
+        state: () => show.state(),
+        roomScreen: () => room.view().screen,
+        session: () => show.session,
+        stations: () => show.connectedStations(),
+        tokens: () => show.tokens(),
+        cues: adapters.cues?.cues ?? [],
+        media: adapters.probes.media,
+        targets: adapters.probes.targets,
+        sound: adapters.sound,
+        health: adapters.health,
+        lastHealth: () => show.status().health,
+        clock,
+      }),
     });
     await lifecycle.start(server);
     const port = server.port;

@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import type { ShowOperations } from '../ports/show-operations.js';
 import type { GameCorrections } from '../ports/game-corrections.js';
 import type { CueControl } from '../ports/cue-actions.js';
+import type { PreflightRunner } from '../transport/http/preflight-routes.js';
 import type { RoomControl } from '../ports/room-control.js';
 import type { RoomDisplay } from '../ports/room-display.js';
 import type { StationSessions } from '../ports/station-sessions.js';
@@ -166,7 +167,7 @@ export class StationServer implements Component {
   }
 
   /** Routes the stations' events and the HTTP API to the show. */
-  serve(show: StationSessions & ShowOperations, corrections: GameCorrections, room: RoomControl, staff: { cues: CueControl; sounds?: { stopAll(): void } | undefined }): void {
+  serve(show: StationSessions & ShowOperations, corrections: GameCorrections, room: RoomControl, staff: { cues: CueControl; sounds?: { stopAll(): void } | undefined; preflight: PreflightRunner }): void {
     const { settings, timing, adminAuth, clock, logger } = this.deps;
     const maxConnections = settings.maxConnections ?? defaultMaxConnections(settings.maxStations);
     new StationGateway({
@@ -204,6 +205,7 @@ export class StationServer implements Component {
         media: this.deps.media,
         cues: staff.cues,
         sounds: staff.sounds,
+        preflight: staff.preflight,
         tls: {
           info: () => ({ httpPort: this.port, httpsPort: this.boundHttpsPort ?? null, caFingerprint: this.https ? (this.deps.tls?.caFingerprint ?? null) : null }),
           caCertificate: () => (this.https ? this.deps.tls?.caCertificate : undefined),

@@ -4,6 +4,8 @@ import {
   CueEnableRequest,
   CueFired,
   CueView,
+  PreflightQuery,
+  PreflightReport,
   CreateTeamRequest,
   DisplayRequest,
   DisplayState,
@@ -237,6 +239,13 @@ export const httpRoutes: readonly HttpRoute[] = [
     params: { id: "The cue's id." },
     body: { schema: CueEnableRequest, required: true },
     errors: { 404: 'NOT_FOUND: no cue has this id.' },
+  }),
+  route('get /api/preflight', 'Preflight before doors open', 'admin', ok(PreflightReport, 'Every check, in order, with what was found and the fix; `ready` when none failed.'), {
+    description:
+      'Checks the TV (connected, showing the idle screen), the sound (a short silent test through the sound player), every file the tokens ' +
+      'and cues name (present, and its header a video, picture or sound), the reset button, the free disk space, the GM stations connected, ' +
+      'the session, the system clock against `browserTime`, and every OSC/HTTP cue target (looked for, never sent a cue). Takes up to a few seconds.',
+    query: PreflightQuery,
   }),
   route('post /api/sounds/stop', 'Stop all sounds', 'admin', ok(OkResponse, 'Whatever sound played is stopped (nothing without a sound player).')),
   route('get /api/teams', "The session's teams", 'station', ok(z.array(Team), 'The registered teams, in the order they were registered.'), {

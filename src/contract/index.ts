@@ -7,3 +7,4 @@ export * from './rate-limits.js';
 export * from './display.js';
 export * from './tls.js';
 export * from './cues.js';
+export * from './preflight.js';

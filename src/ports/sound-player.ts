@@ -15,8 +15,21 @@ export interface SoundPlayer {
    * or when no sound player runs.
    */
   play(file: string, volume?: number): Promise<void>;
+  /**
+   * Plays a short silent sound and resolves with what happened (never rejects): `played` once it
+   * reached its end, `busy` while another sound plays (it is not interrupted), `failed` with mpv's
+   * reason, `absent` where there is no sound player.
+   */
+  testOutput(): Promise<SoundCheck>;
   /** Stops whatever sound plays. */
   stopAll(): void;
   close(): Promise<void>;
   onStatus(listener: (status: SoundStatus) => void): void;
 }
+
+/** The sound player's silent test (the preflight's audio check). */
+export type SoundCheck =
+  | { outcome: 'played' }
+  | { outcome: 'busy' }
+  | { outcome: 'failed'; error: string }
+  | { outcome: 'absent'; reason: string };

@@ -31,6 +31,8 @@ import type { VideoPlayer } from '../../src/ports/video-player.js';
 import { AdminAuth } from '../../src/transport/admin-auth.js';
 import { NoDisplayPlayer } from '../../src/adapters/video/no-display.js';
 import { NoSoundPlayer } from '../../src/adapters/video/no-sound.js';
+import { HeaderMediaProbe } from '../../src/adapters/preflight/media-probe.js';
+import { SocketTargetProbe } from '../../src/adapters/preflight/target-probe.js';
 import { MediaFolder } from '../../src/adapters/video/media-folder.js';
 import type { BusyPolicy } from '../../src/domain/video-queue.js';
 import { FIXTURE_TOKENS } from './fixtures.js';
@@ -118,6 +120,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const password = options.adminPassword ?? ADMIN_PASSWORD;
   const machine = options.machine ?? osMachineIdentity;
+  const media = new MediaFolder(options.mediaDir ?? dataDir);
   // Certificates are dated by the real clock: a test's manual clock starts in 1970.
   const tls = options.https
     ? await CertificateAuthority.open({
@@ -156,7 +159,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       video: options.video ? startedByTheTest(options.video) : new NoDisplayPlayer(),
       sound: options.sound ?? new NoSoundPlayer(),
       ...(options.cues ? { cues: { cues: options.cues, store: store.cueStore() } } : {}),
-      media: new MediaFolder(options.mediaDir ?? dataDir),
+      media,
+      probes: { media: new HeaderMediaProbe(media), targets: new SocketTargetProbe() },
       adminAuth,
       machine,
       ...(tls ? { tls } : {}),

@@ -1,4 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { MpvProcess } from '../../src/adapters/mpv/mpv-process.js';
+import { MpvSoundPlayer, soundArgs } from '../../src/adapters/mpv/sound-player.js';
+import { MediaFolder } from '../../src/adapters/video/media-folder.js';
+import { tempDir } from '../support/temp-dir.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decode } from 'node-osc';
@@ -160,6 +168,39 @@ describe('cues over a real server', () => {
       'osc /after-failure []',
       ...['osc /raid/red [1]', 'http GET /raid ', 'osc /raid/red [0]'],
     ]);
+  });
+
+  it("plays a cue's sound through the real sound mpv: the PCM it writes is the sound's length", async () => {
+    const media = tempDir('cue-sound-');
+    // One second of tone at the PCM writer's rate and layout: nothing is resampled.
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1:sample_rate=48000', '-ac', '2', '-c:a', 'pcm_s16le', join(media, 'sting.wav')]);
+    const pcm = join(media, 'out.pcm');
+    const process = new MpvProcess({
+      binary: 'mpv',
+      socketPath: join(media, 'sound.sock'),
+      pidFile: join(media, 'sound.pid'),
+      baseArgs: soundArgs,
+      extraArgs: ['--ao=pcm', `--ao-pcm-file=${pcm}`, '--audio-format=s16', '--audio-samplerate=48000', '--audio-channels=stereo', '--ao-pcm-waveheader=no'],
+      component: 'sound',
+      logger: pino({ level: 'silent' }),
+    });
+    const sound = new MpvSoundPlayer({ process, media: new MediaFolder(media), logger: pino({ level: 'silent' }) });
+    const playing: number[] = [];
+    sound.onStatus((status) => playing.push(status.playing));
+    const cues = CuesFile.parse([{ id: 'sting', name: 'Sting', trigger: 'transaction:accepted', actions: [{ sound: 'sting.wav', volume: 100 }] }]);
+    server = await startTestServer({ cues, sound, mediaDir: media });
+    const { peer } = await admin(server);
+    const gm = await station(server.url, 'GM_STING');
+    peers.push(gm);
+    await gm.submit('tok001', '001');
+    const [fired] = await peer.waitFor('cue:fired', (envelope) => envelope.data.cueId === 'sting');
+    expect(CueFired.parse(fired?.data).results).toEqual([{ action: 'sound', ok: true }]);
+    await expect.poll(() => playing.includes(1) && playing.at(-1) === 0).toBe(true);
+    await server.stop();
+    const seconds = readFileSync(pcm).length / (48_000 * 2 * 2);
+    expect(seconds).toBeGreaterThan(0.9);
+    expect(seconds).toBeLessThan(1.1);
+    rmSync(media, { recursive: true, force: true });
   });
 
   it('answers the cue routes for admins only, and lists no cues without a cues file', async () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CuesFile } from '../../src/contract/index.js';
-import { artifactPath, openAdmin, useBrowser } from '../support/browser.js';
+import { artifactPath, openAdmin, openStation, useBrowser, viewports } from '../support/browser.js';
 import { station, type Peer } from '../support/harness.js';
 
 const web = useBrowser();
@@ -30,7 +30,9 @@ describe('the Cues card on /admin', () => {
     ]);
     const server = await web.startServer({ cues });
     const admin = await openAdmin(web.browser, server.url);
+    const gmPage = await openStation(web.browser, server.url, 'GM_PAGE', viewports.phone);
     await expect.poll(() => admin.locator('#cue-list li').count()).toBe(3);
+    expect(await gmPage.locator('#cue-message').isVisible()).toBe(false);
     expect(await admin.locator('#cue-list').textContent()).toContain('clock 00:10:00 left');
 
     await admin.getByRole('button', { name: 'Police raid' }).click();
@@ -42,6 +44,11 @@ describe('the Cues card on /admin', () => {
     await expect.poll(() => board.locator('#room-message').textContent()).toBe('Police raid!');
     expect(await board.locator('#room-message').isVisible()).toBe(true);
     await board.screenshot({ path: artifactPath('scoreboard-cue-message.png') });
+    // Every GM page shows the line too, on screen and within the phone's width.
+    await expect.poll(() => gmPage.locator('#cue-message').textContent()).toBe('Police raid!');
+    expect(await gmPage.locator('#cue-message').isVisible()).toBe(true);
+    expect(await gmPage.evaluate('document.documentElement.scrollWidth <= innerWidth')).toBe(true);
+    await gmPage.screenshot({ path: artifactPath('gm-cue-message.png') });
 
     await admin.getByLabel('Sting: on').uncheck();
     await expect.poll(() => admin.locator('#cues-message').textContent()).toBe('Sting: off');

@@ -2,7 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { AppError, isAppError, type SoundStatus } from '../../contract/index.js';
 import type { MediaLibrary } from '../../ports/media-library.js';
-import type { SoundPlayer } from '../../ports/sound-player.js';
+import type { Clock } from '../../ports/clock.js';
+import type { SoundCheck, SoundPlayer } from '../../ports/sound-player.js';
+import { systemClock } from '../system-clock.js';
 import type { MpvEvent, MpvJsonIpc } from './json-ipc.js';
 import { MpvMissingError, type MpvProcess } from './mpv-process.js';
 
@@ -11,7 +13,14 @@ export interface MpvSoundPlayerOptions {
   process: MpvProcess;
   media: MediaLibrary;
   logger: Logger;
+  /** Bounds the silent test; default the system clock. */
+  clock?: Clock;
 }
+
+/** The silent test: a quarter second of silence from libavfilter, no file needed. */
+const SILENT_TEST = 'av://lavfi:anullsrc=d=0.25';
+/** Far beyond a quarter second, even on a busy Pi. */
+const TEST_TIMEOUT_MS = 5000;
 
 /**
  * Arguments that make mpv an always-running, windowless sound-effects player driven only
@@ -48,6 +57,9 @@ export class MpvSoundPlayer implements SoundPlayer {
   private readonly listeners: ((status: SoundStatus) => void)[] = [];
   private readonly log: Logger;
   private missing = false;
+  private testing: Promise<SoundCheck> | undefined;
+  /** Listeners for `end-file`, while a silent test waits for its own. */
+  private readonly endListeners = new Set<(event: MpvEvent) => void>();
 
   constructor(private readonly options: MpvSoundPlayerOptions) {
     this.log = options.logger.child({ component: 'sound' });
@@ -103,6 +115,17 @@ export class MpvSoundPlayer implements SoundPlayer {
     this.log.info({ file, volume }, 'sound');
   }
 
+  testOutput(): Promise<SoundCheck> {
+    if (this.missing) return Promise.resolve({ outcome: 'failed', error: 'mpv is not installed' });
+    const ipc = this.ipc;
+    if (!ipc?.isOpen) return Promise.resolve({ outcome: 'failed', error: this.current.lastError ?? 'the sound player is not running' });
+    if (this.current.playing > 0 && this.testing === undefined) return Promise.resolve({ outcome: 'busy' });
+    this.testing ??= this.runTest(ipc).finally(() => {
+      this.testing = undefined;
+    });
+    return this.testing;
+  }
+
   stopAll(): void {
     this.ipc?.command(['stop']).catch((error: unknown) => this.log.warn({ err: error }, 'could not stop the sounds'));
   }
@@ -115,6 +138,41 @@ export class MpvSoundPlayer implements SoundPlayer {
 
   onStatus(listener: (status: SoundStatus) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** Plays the silent test and waits, bounded, for its `end-file`: `eof` means the audio output took it. */
+  private async runTest(ipc: MpvJsonIpc): Promise<SoundCheck> {
+    const ended: MpvEvent[] = [];
+    let wake = () => {};
+    const listener = (event: MpvEvent) => {
+      ended.push(event);
+      wake();
+    };
+    this.endListeners.add(listener);
+    const clock = this.options.clock ?? systemClock;
+    let timedOut = false;
+    const cancel = clock.after(TEST_TIMEOUT_MS, () => {
+      timedOut = true;
+      wake();
+    });
+    try {
+      const entryId = entryIdOf(await ipc.command({ name: 'loadfile', url: SILENT_TEST, flags: 'replace', options: { volume: '0', pause: 'no' } }));
+      if (entryId === undefined) return { outcome: 'failed', error: 'the sound player did not take the test sound' };
+      this.names.clear();
+      this.names.set(entryId, 'the silent test sound');
+      // mpv may send the file's events before the command's reply: those seen so far count too.
+      for (;;) {
+        const own = ended.find((event) => event.playlist_entry_id === entryId);
+        if (own) return own.reason === 'eof' ? { outcome: 'played' } : { outcome: 'failed', error: endError(own) };
+        if (timedOut) return { outcome: 'failed', error: `the test sound did not finish within ${TEST_TIMEOUT_MS / 1000} s` };
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } catch (error) {
+      return { outcome: 'failed', error: `the sound player refused the test sound: ${error instanceof Error ? error.message : String(error)}` };
+    } finally {
+      cancel();
+      this.endListeners.delete(listener);
+    }
   }
 
   /** The file inside the media folder, or a refusal naming the sound. */
@@ -159,14 +217,12 @@ export class MpvSoundPlayer implements SoundPlayer {
       if (playing !== this.current.playing) this.update({ ...this.current, playing });
       return;
     }
+    if (event.event === 'end-file') for (const listener of this.endListeners) listener(event);
     if (event.event === 'end-file' && event.reason === 'error') {
       const entryId = typeof event.playlist_entry_id === 'number' ? event.playlist_entry_id : undefined;
       const file = (entryId === undefined ? undefined : this.names.get(entryId)) ?? 'a sound';
       const mpvError = typeof event.file_error === 'string' ? event.file_error : 'unknown error';
-      const lastError =
-        mpvError === AUDIO_OUTPUT_FAILED
-          ? `${file}: the audio output could not open (no sound device, or it is busy)`
-          : `could not play ${file}: ${mpvError}`;
+      const lastError = mpvError === AUDIO_OUTPUT_FAILED ? `${file}: ${endError(event)}` : `could not play ${file}: ${endError(event)}`;
       this.log.warn({ file, mpvError }, 'a sound failed');
       this.update({ ...this.current, lastError });
     }
@@ -182,6 +238,12 @@ export class MpvSoundPlayer implements SoundPlayer {
     this.current = status;
     for (const listener of this.listeners) listener(status);
   }
+}
+
+/** Why a sound ended early, in plain words. */
+function endError(event: MpvEvent): string {
+  const mpvError = typeof event.file_error === 'string' ? event.file_error : event.reason === 'error' ? 'unknown error' : `it ended (${String(event.reason)})`;
+  return mpvError === AUDIO_OUTPUT_FAILED ? 'the audio output could not open (no sound device, or it is busy)' : mpvError;
 }
 
 function entryIdOf(data: unknown): number | undefined {

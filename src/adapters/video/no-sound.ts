@@ -1,5 +1,5 @@
 import { AppError, type SoundStatus } from '../../contract/index.js';
-import type { SoundPlayer } from '../../ports/sound-player.js';
+import type { SoundCheck, SoundPlayer } from '../../ports/sound-player.js';
 
 /**
  * No sound player (`SOUND_PLAYER=none`, or in tests that need none): never ready, and every
@@ -18,6 +18,10 @@ export class NoSoundPlayer implements SoundPlayer {
 
   play(file: string): Promise<void> {
     return Promise.reject(new AppError('SERVER_ERROR', `cannot play ${JSON.stringify(file)}: no sound player: ${this.reason}`));
+  }
+
+  testOutput(): Promise<SoundCheck> {
+    return Promise.resolve({ outcome: 'absent', reason: this.reason });
   }
 
   stopAll(): void {}

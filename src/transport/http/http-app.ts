@@ -26,6 +26,7 @@ import { securityHeaders } from './security-headers.js';
 import { accessGuards } from './access-guards.js';
 import { addCorrectionRoutes } from './correction-routes.js';
 import { addCueRoutes } from './cue-routes.js';
+import { addPreflightRoutes, type PreflightRunner } from './preflight-routes.js';
 import type { CueControl } from '../../ports/cue-actions.js';
 import { addTlsRoutes, type TlsEndpoints } from './tls-routes.js';
 import { addPlayerRoutes } from './player-routes.js';
@@ -63,6 +64,8 @@ export interface HttpAppDeps {
   cues: CueControl;
   /** The sound player, for "stop all sounds"; undefined without one. */
   sounds?: { stopAll(): void } | undefined;
+  /** The preflight before doors open. */
+  preflight: PreflightRunner;
 }
 
 
@@ -246,6 +249,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 
   addCorrectionRoutes(app, deps.corrections, { requireAdmin, requireStation }, log);
   addCueRoutes(app, { cues: deps.cues, sounds: deps.sounds, requireAdmin, log });
+  addPreflightRoutes(app, { preflight: deps.preflight, requireAdmin, log });
   addTlsRoutes(app, () => deps.tls);
   addMediaRoutes(app, { tokens: () => show.tokens(), media: deps.media, limit: limit(playerLimiter) });
 

@@ -26,9 +26,11 @@ import { showStationAccess } from './station-access.js';
 import { showCertificate } from './certificate-card.js';
 import { TeamsCard } from './teams-card.js';
 import { CuesCard } from './cues-card.js';
+import { PreflightCard } from './preflight-card.js';
 
 const TOKEN_KEY = 'admin.token';
 const SECTIONS = [
+  'preflight-card',
   'session-card',
   'video-card',
   'cues-card',
@@ -67,6 +69,7 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 
 const teamsCard = new TeamsCard(api);
 const cuesCard = new CuesCard(api);
+const preflightCard = new PreflightCard(api);
 const corrections = new Corrections(api, nameOf);
 
 function say(message: string): void {
@@ -277,7 +280,7 @@ function showApp(): void {
   act(loadTokens);
   // One request after the other: each request at once may be a connection of its own, and
   // connections per address are capped (MAX_CONNECTIONS_PER_ADDRESS).
-  act(() => loadStationAccess().finally(() => act(() => loadCertificate().finally(() => act(() => cuesCard.refresh())))));
+  act(() => loadStationAccess().finally(() => act(() => loadCertificate().finally(() => act(() => cuesCard.refresh().finally(() => act(() => preflightCard.run())))))));
   const pollHealth = () =>
     act(async () => {
       await refreshHealth();

@@ -181,6 +181,35 @@ describe('MpvSoundPlayer on real headless mpv', () => {
     expect(player.status.lastError).toContain('noise.wav');
   });
 
+  it('plays its silent test through the audio output: a quarter second of silence is written', async () => {
+    const { player, pcm } = pcmPlayer('silent-test');
+    await player.start();
+    expect(await player.testOutput()).toEqual({ outcome: 'played' });
+    await player.close();
+    const samples = readFileSync(pcm);
+    const seconds = samples.length / (RATE * CHANNELS * BYTES_PER_SAMPLE);
+    expect(seconds).toBeGreaterThan(0.2);
+    expect(seconds).toBeLessThan(0.3);
+    expect(peak(samples)).toBe(0);
+  });
+
+  it('says why its silent test failed when the audio output cannot open', async () => {
+    const { player } = soundPlayer('no-output', ['--ao=alsa', '--audio-device=alsa/no-such-device']);
+    await player.start();
+    expect(await player.testOutput()).toEqual({ outcome: 'failed', error: 'the audio output could not open (no sound device, or it is busy)' });
+    expect(player.status.ready).toBe(true);
+  });
+
+  it('does not interrupt a sound that plays to run its test', async () => {
+    const { player, log } = soundPlayer('busy', ['--ao=null']);
+    await player.start();
+    await player.play('long.wav', 50);
+    const started = await log.waitFor((status) => status.playing === 1);
+    expect(await player.testOutput()).toEqual({ outcome: 'busy' });
+    expect(log.statuses.slice(started + 1).some((status) => status.playing === 0)).toBe(false);
+    expect(player.status.playing).toBe(1);
+  });
+
   it('comes back after mpv is killed and plays again', async () => {
     const { player, process, log, pcm } = pcmPlayer('restart');
     await player.start();
@@ -209,6 +238,7 @@ describe('NoSoundPlayer', () => {
       code: 'SERVER_ERROR',
       message: 'cannot play "sting.wav": no sound player: no sound player is configured (SOUND_PLAYER=none)',
     });
+    expect(await player.testOutput()).toEqual({ outcome: 'absent', reason: 'no sound player is configured (SOUND_PLAYER=none)' });
   });
 });
 
