@@ -24,7 +24,14 @@ export interface PreflightDeps {
   clock: Pick<Clock, 'now'>;
 }
 
-/** Probes run this many at a time: a show with hundreds of files does not open them all at once. */
+interface Probed {
+  sound: SoundCheck;
+  media: MediaFinding[];
+  cueTargets: TargetFinding[];
+  disk: { freeBytes: number; totalBytes: number } | undefined;
+}
+
+/** Probes run this many at a time: a show with hundreds of files does not open them all at once; concurrent runs share one set. */
 const PROBES_AT_ONCE = 8;
 
 /**
@@ -33,12 +40,18 @@ const PROBES_AT_ONCE = 8;
  * sample — and has the domain judge them.
  */
 export class Preflight {
+  /** The probes under way: a request arriving meanwhile shares them instead of probing again. */
+  private probing: Promise<Probed> | undefined;
+
   constructor(private readonly deps: PreflightDeps) {}
 
   async run(browserTime?: number): Promise<PreflightReport> {
     const { deps } = this;
+    this.probing ??= this.probe().finally(() => {
+      this.probing = undefined;
+    });
+    const { sound, media, cueTargets, disk } = await this.probing;
     const state = deps.state();
-    const [sound, media, cueTargets, disk] = await Promise.all([this.soundCheck(), this.mediaFindings(), this.targetFindings(), this.disk()]);
     return judgePreflight({
       now: deps.clock.now(),
       browserTime,
@@ -53,6 +66,11 @@ export class Preflight {
       session: deps.session(),
       cueTargets,
     });
+  }
+
+  private async probe(): Promise<Probed> {
+    const [sound, media, cueTargets, disk] = await Promise.all([this.soundCheck(), this.mediaFindings(), this.targetFindings(), this.disk()]);
+    return { sound, media, cueTargets, disk };
   }
 
   private soundCheck(): Promise<SoundCheck> {
