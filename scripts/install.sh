@@ -311,6 +311,11 @@ RuntimeWatchdogSec=15s
 EOF
 put 0644 /etc/systemd/system/orchestrator-first-boot.service <"$source_dir/systemd/orchestrator-first-boot.service"
 ln -sfn /etc/systemd/system/orchestrator-first-boot.service "$(in_root /etc/systemd/system/multi-user.target.wants/orchestrator-first-boot.service)"
+# The sound server: PipeWire and WirePlumber as the orchestrator's own system services.
+for unit in orchestrator-sound.service orchestrator-sound-session.service; do
+  put 0644 "/etc/systemd/system/$unit" <"$source_dir/systemd/$unit"
+  ln -sfn "/etc/systemd/system/$unit" "$(in_root "/etc/systemd/system/multi-user.target.wants/$unit")"
+done
 fi
 
 say "boot configuration"
@@ -417,8 +422,8 @@ if [ "$mode" = host ]; then
   systemctl daemon-reload
   systemctl enable --now NetworkManager avahi-daemon
   nmcli connection reload || true
-  systemctl enable orchestrator.service
-  systemctl restart orchestrator.service
+  systemctl enable orchestrator-sound.service orchestrator-sound-session.service orchestrator.service
+  systemctl restart orchestrator-sound.service orchestrator-sound-session.service orchestrator.service
 fi
 
 # Never the token itself: install output ends up in terminals' scrollback and build logs.

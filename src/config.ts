@@ -80,6 +80,9 @@ export const ConfigSchema = z.object({
   SOUND_PLAYER: text(z.enum(['mpv', 'none']).default('mpv')).describe(
     '`mpv`: sound effects through a second, audio-only mpv (socket `sound.sock` in DATA_DIR), one sound at a time; `none`: no sound effects',
   ),
+  AUDIO_OUTPUT: text(z.enum(['auto', 'pipewire', 'alsa']).default('auto')).describe(
+    "where both mpv send their sound: `pipewire` through a PipeWire sound server (the Pi image runs one, so a sound effect mixes with a clip's sound); `alsa`: straight to the device (on a Pi the TV's HDMI port, one player at a time); `auto`: `pipewire` when its socket is there at start (PIPEWIRE_RUNTIME_DIR or XDG_RUNTIME_DIR), else `alsa`",
+  ),
   SOUND_MPV_ARGS: text(z.string().default('')).describe(
     "extra arguments of the sound effects' mpv, separated by spaces (its audio device, say); on a Pi driving a TV it plays to the TV's HDMI port unless these say otherwise",
   ),

@@ -15,6 +15,7 @@ import { DisplayWatcher } from './adapters/mpv/display-watcher.js';
 import { MpvPlayer } from './adapters/mpv/mpv-player.js';
 import { MpvProcess } from './adapters/mpv/mpv-process.js';
 import { detectBoard, findHdmiConnector, hdmiAudioDevice, piDisplayArgs } from './adapters/mpv/pi-display.js';
+import { chooseAudioOutput, type AudioOutput } from './adapters/mpv/audio-output.js';
 import { MpvSoundPlayer, soundArgs } from './adapters/mpv/sound-player.js';
 import { checkVideos, loadScoringRules, loadTokenCatalog } from './adapters/show-files.js';
 import { cuesFileOf, loadCues } from './adapters/cue-file.js';
@@ -87,8 +88,8 @@ async function main(): Promise<void> {
           logger: logger.child({ component: 'tls' }),
           applianceName: osMachineIdentity.hostname(),
         });
-  const { video, display, hdmiAudio } = tvOf(config, media, logger);
-  const sound = soundOf(config, media, hdmiAudio, logger);
+  const { video, display, audio } = tvOf(config, media, logger);
+  const sound = soundOf(config, media, audio, logger);
   const systemd = new SdNotify(process.env, systemdNotifyCli, systemClock, (error) => logger.warn({ err: error }, 'sd_notify failed'));
   const readiness: Component = { name: 'systemd', start: () => systemd.ready(), stop: () => systemd.stopping() };
 
@@ -181,14 +182,14 @@ function allowedHostsOf(config: Config): string[] {
  * TV's. On a Pi driving the TV it plays to the same HDMI port as the clips (SOUND_MPV_ARGS,
  * last, may name another device: a sound server's, say).
  */
-function soundOf(config: Config, media: MediaFolder, hdmiAudio: string | undefined, logger: Logger): SoundPlayer {
+function soundOf(config: Config, media: MediaFolder, audio: AudioOutput, logger: Logger): SoundPlayer {
   if (config.SOUND_PLAYER === 'none') return new NoSoundPlayer();
   const mpv = new MpvProcess({
     binary: config.MPV_BINARY,
     socketPath: join(config.DATA_DIR, 'sound.sock'),
     pidFile: join(config.DATA_DIR, 'sound.pid'),
     baseArgs: soundArgs,
-    extraArgs: [...(hdmiAudio === undefined ? [] : [`--audio-device=${hdmiAudio}`]), ...config.SOUND_MPV_ARGS.split(/\s+/).filter((arg) => arg !== '')],
+    extraArgs: [...audio.args, ...config.SOUND_MPV_ARGS.split(/\s+/).filter((arg) => arg !== '')],
     component: 'sound',
     logger,
     clock: systemClock,
@@ -198,20 +199,25 @@ function soundOf(config: Config, media: MediaFolder, hdmiAudio: string | undefin
 
 /**
  * The TV: mpv when configured (no display when it is not installed), the HDMI connector's
- * watcher on a Pi, and that HDMI port's audio device for the sound effects.
+ * watcher on a Pi, and where the sound goes (the same for the sound effects).
  */
-function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: VideoPlayer; display?: DisplayMonitor; hdmiAudio?: string } {
+function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: VideoPlayer; display?: DisplayMonitor; audio: AudioOutput } {
   const log = logger.child({ component: 'video' });
+  const audioOf = (hdmiDevice: string | undefined) => {
+    const audio = chooseAudioOutput({ setting: config.AUDIO_OUTPUT, hdmiDevice, env: process.env });
+    log.info({ output: audio.output, args: audio.args }, 'audio output');
+    return audio;
+  };
   if (config.VIDEO_PLAYER === 'none') {
     log.warn('VIDEO_PLAYER=none: no display is driven; video scans are logged and reported as errors to GMs');
-    return { video: new NoDisplayPlayer() };
+    return { video: new NoDisplayPlayer(), audio: audioOf(undefined) };
   }
   const board = detectBoard(config.HOST_ROOT);
   const desktop = process.env.DISPLAY !== undefined || process.env.WAYLAND_DISPLAY !== undefined;
   const chosen = chooseVideoOutput({ setting: config.VIDEO_OUTPUT, board, desktop, hostRoot: config.HOST_ROOT });
   if (chosen.output === 'none') {
     log.warn({ board, reason: chosen.reason }, 'no display found: running without a TV (video scans are reported as errors to GMs); set VIDEO_OUTPUT=window or drm to start mpv anyway');
-    return { video: new NoDisplayPlayer('no display was found when the orchestrator started (VIDEO_OUTPUT=auto)') };
+    return { video: new NoDisplayPlayer('no display was found when the orchestrator started (VIDEO_OUTPUT=auto)'), audio: audioOf(undefined) };
   }
   let idleMedia: string | undefined;
   if (config.IDLE_MEDIA !== 'none') {
@@ -224,12 +230,13 @@ function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: Vide
   const drm = chosen.output === 'drm';
   const connector = drm ? findHdmiConnector(config.HOST_ROOT) : undefined;
   const outputArgs = drm ? piDisplayArgs(config.HOST_ROOT, board, connector, config.DISPLAY_MODE) : [];
+  const audio = audioOf(connector ? hdmiAudioDevice(connector) : undefined);
   const mpv = new MpvProcess({
     binary: config.MPV_BINARY,
     socketPath: config.MPV_SOCKET ?? join(config.DATA_DIR, 'mpv.sock'),
     pidFile: join(config.DATA_DIR, 'mpv.pid'),
     // MPV_ARGS come last so that they override the computed output arguments.
-    extraArgs: [...outputArgs, ...config.MPV_ARGS.split(/\s+/).filter((arg) => arg !== '')],
+    extraArgs: [...outputArgs, ...audio.args, ...config.MPV_ARGS.split(/\s+/).filter((arg) => arg !== '')],
     logger,
     clock: systemClock,
   });
@@ -239,10 +246,10 @@ function tvOf(config: Config, media: MediaFolder, logger: Logger): { video: Vide
       ? { text: wifiJoinText(config.WIFI_SSID, config.WIFI_PSK), caption: `Wi-Fi: ${config.WIFI_SSID}` }
       : undefined;
   const video = new MpvOrNoDisplay(new MpvPlayer({ process: mpv, idleMedia, logger, clock: systemClock, ...(wifi ? { idleQr: wifi, idleQrWhen: config.IDLE_WIFI_QR === 'on' ? 'on' : 'setup' } : {}) }), log);
-  if (!connector) return { video };
+  if (!connector) return { video, audio };
   const watcher = new DisplayWatcher(connector.statusFile, () => mpv.reinitOutput(), systemClock);
   if (!watcher.isConnected) log.warn({ connector: connector.connector }, 'no TV detected yet: the picture starts when one is connected');
-  return { video, display: watcher, hdmiAudio: hdmiAudioDevice(connector) };
+  return { video, display: watcher, audio };
 }
 
 main().catch((error: unknown) => {

@@ -36,6 +36,7 @@ describe('parseConfig', () => {
       MPV_BINARY: 'mpv',
       MPV_ARGS: '',
       SOUND_PLAYER: 'mpv',
+      AUDIO_OUTPUT: 'auto',
       SOUND_MPV_ARGS: '',
       IDLE_MEDIA: 'idle.png',
       VIDEO_OUTPUT: 'auto',

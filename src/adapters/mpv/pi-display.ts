@@ -89,13 +89,13 @@ export function hdmiAudioDevice(connector: DrmConnector): string {
 
 /**
  * mpv arguments for a Pi driving a TV without a desktop: DRM/KMS output on the connector
- * found in sysfs, a pinned mode, hardware decoding for the board, sound to that HDMI port.
+ * found in sysfs, a pinned mode, hardware decoding for the board. (The sound's way to that
+ * HDMI port is `chooseAudioOutput`'s.)
  */
 export function piDisplayArgs(hostRoot: string, board: Board, connector: DrmConnector | undefined, mode: string): string[] {
   const args = ['--vo=gpu', '--gpu-context=drm', `--drm-mode=${mode}`, ...hwdecArgs(board)];
   if (connector) {
     args.push(`--drm-device=${join(hostRoot, 'dev/dri', connector.card)}`, `--drm-connector=${connector.connector}`);
-    args.push(`--audio-device=${hdmiAudioDevice(connector)}`);
   }
   return args;
 }
