@@ -96,20 +96,33 @@ export class ResetButton {
     });
   }
 
+  /**
+   * The press is judged by how long it lasted, not only by the timers: when the event loop lags
+   * (mpv restarting on a loaded Pi), the release can be read before the hold's timer has run,
+   * and a 4.7 s press must still reset.
+   */
   private released(): void {
     const state = this.state;
     this.clearTimers();
     this.state = { name: 'released' };
     switch (state.name) {
-      case 'held':
-        this.callbacks.onEvent({ kind: 'short-press', heldMs: Math.round(this.clock.now() - state.since) });
+      case 'settling':
+      case 'held': {
+        const heldMs = Math.round(this.clock.now() - state.since);
+        if (state.name === 'settling' && heldMs < this.timing.debounceMs) return; // a bounce
+        if (state.name === 'settling') this.callbacks.onEvent({ kind: 'pressed' });
+        if (heldMs >= this.timing.holdMs) {
+          this.reset();
+          return;
+        }
+        this.callbacks.onEvent({ kind: 'short-press', heldMs });
         this.callbacks.onLed?.('off');
         return;
+      }
       case 'stuck':
         this.callbacks.onEvent({ kind: 'recovered' });
         return;
       case 'released':
-      case 'settling': // a bounce shorter than the debounce
       case 'spent':
         return;
     }
@@ -118,6 +131,10 @@ export class ResetButton {
   private fire(): void {
     if (this.state.name !== 'held') return;
     this.state = { name: 'spent' };
+    this.reset();
+  }
+
+  private reset(): void {
     this.lastReset = this.clock.now();
     this.callbacks.onLed?.('flash');
     this.callbacks.onEvent({ kind: 'reset' });

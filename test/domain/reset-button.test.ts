@@ -45,6 +45,34 @@ describe('ResetButton', () => {
     expect(button.health).toBe('ok');
   });
 
+  it('resets on a long press whose release is read before its timers ran (a lagging event loop)', () => {
+    button.lineChanged(true);
+    clock.stall(4700);
+    button.lineChanged(false);
+    expect(resets).toBe(1);
+    expect(events).toEqual([{ kind: 'pressed' }, { kind: 'reset' }]);
+    // The cooldown counts from that reset: a long press 5 s later is refused, one 11 s later resets.
+    clock.advance(5000);
+    hold(3500);
+    expect(resets).toBe(1);
+    expect(events.at(-1)).toEqual({ kind: 'ignored', why: 'cooldown' });
+    clock.advance(6000);
+    hold(3500);
+    expect(resets).toBe(2);
+  });
+
+  it('judges a lagged press by how long it lasted: a short one stays short, a bounce stays nothing', () => {
+    button.lineChanged(true);
+    clock.stall(1200);
+    button.lineChanged(false);
+    button.lineChanged(true);
+    clock.stall(10);
+    button.lineChanged(false);
+    clock.advance(5000);
+    expect(resets).toBe(0);
+    expect(events).toEqual([{ kind: 'pressed' }, { kind: 'short-press', heldMs: 1200 }]);
+  });
+
   it('logs a shorter press without resetting', () => {
     hold(1200);
     expect(resets).toBe(0);

@@ -135,8 +135,11 @@ export class MpvPlayer implements VideoPlayer {
   }
 
   stop(): void {
+    const hadClip = this.clip !== undefined;
     this.abandonClip();
-    this.showIdle();
+    // Already on the idle screen (a reset with no clip playing): reloading it would only race
+    // the room view's overlay sent meanwhile.
+    if (hadClip || !this.idleShown) this.showIdle();
   }
 
   showRoom(view: RoomView): void {
@@ -369,11 +372,17 @@ export class MpvPlayer implements VideoPlayer {
     this.beforeReply.length = 0;
   }
 
+  /**
+   * The idle media is on screen (again). The room view is drawn once more even when it was
+   * already: an overlay sent while the media (re)loaded was not always rendered, and the TV kept
+   * showing the last game's board after a reset (seen on the emulated Pi's DRM output).
+   */
   private idleReached(): void {
-    if (this.clip || this.idleShown) return;
+    if (this.clip) return;
+    const first = !this.idleShown;
     this.idleShown = true;
     this.showOverlay();
-    this.emit({ status: 'idle' });
+    if (first) this.emit({ status: 'idle' });
   }
 
   private crashed(): void {

@@ -135,7 +135,8 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
   }
 
   private async connect(child: ChildProcess): Promise<MpvJsonIpc> {
-    const deadline = this.clock.now() + (this.options.startTimeoutMs ?? 5000);
+    // A loaded Pi (boot, a DRM output coming up) may need longer: each retry waits longer, up to 4×.
+    const deadline = this.clock.now() + (this.options.startTimeoutMs ?? 5000) * Math.min(4, 2 ** this.restarts);
     let lastError: unknown;
     while (this.clock.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) break;
@@ -146,6 +147,8 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
         await new Promise<void>((resolve) => this.clock.after(CONNECT_RETRY_MS, resolve));
       }
     }
+    // Given up here, not crashed: the caller restarts it, so its exit must not start a second loop.
+    if (this.child === child) this.child = undefined;
     child.kill('SIGKILL');
     const detail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
     throw new Error(`mpv did not open its IPC socket: ${detail || String(lastError)}`);
@@ -176,8 +179,13 @@ export class MpvProcess extends EventEmitter<{ ready: [MpvJsonIpc]; exit: [{ cod
     this.child.kill('SIGTERM');
   }
 
-  /** Tries again to start mpv after the backoff (used when the first start failed). */
+  /**
+   * Tries again to start mpv after the backoff (used when the first start failed). One restart
+   * at a time: a second call while one waits does nothing (two loops would kill each other's mpv
+   * through the pid file, for ever).
+   */
   scheduleRestart(): void {
+    if (this.restartTimer !== undefined || this.stopping) return;
     const backoff = this.options.restartBackoffMs ?? [250, 500, 1000, 2000];
     const wait = backoff[Math.min(this.restarts, backoff.length - 1)] ?? 2000;
     this.restarts += 1;

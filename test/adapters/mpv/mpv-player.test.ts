@@ -7,6 +7,7 @@ import type { MpvPlayer } from '../../../src/adapters/mpv/mpv-player.js';
 import { assEscape } from '../../../src/adapters/mpv/room-ass.js';
 import type { RoomView } from '../../../src/contract/index.js';
 import { baseArgs, type MpvProcess } from '../../../src/adapters/mpv/mpv-process.js';
+import { MpvJsonIpc } from '../../../src/adapters/mpv/json-ipc.js';
 import { makeClips, type Clips } from '../../support/clips.js';
 import { tempDir } from '../../support/temp-dir.js';
 import { HEADLESS_MPV_ARGS, headlessMpv, StatusLog } from '../../support/mpv.js';
@@ -54,6 +55,29 @@ describe('MpvPlayer on real headless mpv', () => {
     expect(progress.at(-1)).toBeGreaterThan(0);
     expect(statuses.at(-2)).toMatchObject({ status: 'completed', tokenId: 'tok-ok', progress: 100 });
     expect(player.displayReady).toBe(true);
+  });
+
+  it('keeps the idle screen as it is on a stop with no clip (a reset), and reloads it after a clip', async () => {
+    await startPlayer();
+    // A second IPC client reads which playlist entry mpv shows: a reload makes a new one.
+    const reader = await MpvJsonIpc.open(join(dir, 'mpv.sock'));
+    const shown = async () => (await reader.command(['get_property', 'playlist/0/id'])) as number;
+    try {
+      const idleEntry = await shown();
+      player.stop();
+      player.stop();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await shown()).toBe(idleEntry);
+      const from = log.statuses.length;
+      player.play({ tokenId: 'tok-ok', file: clips.ok });
+      await log.waitFor((s) => s.status === 'playing', from);
+      player.stop();
+      await log.waitFor((s) => s.status === 'idle', from);
+      expect(await shown()).toBeGreaterThan(idleEntry + 1);
+      expect(await reader.command(['get_property', 'path'])).toBe(clips.idle);
+    } finally {
+      reader.close();
+    }
   });
 
   it('pauses and resumes the clip', async () => {
