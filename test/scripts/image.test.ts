@@ -70,7 +70,7 @@ describe('image/build.sh --prepare (what can run without pi-gen, Docker or the i
 
 describe('image scripts', () => {
   it('are shellcheck clean', () => {
-    const scripts = ['image/build.sh', 'image/chroot-install-check.sh', 'image/chroot-mounts.sh', 'image/boot-check.sh', 'image/stage-orchestrator/prerun.sh', 'image/stage-orchestrator/00-orchestrator/01-run.sh'];
+    const scripts = ['image/build.sh', 'image/chroot-install-check.sh', 'image/chroot-mounts.sh', 'image/boot-check.sh', 'image/boot/guest/hotspot-client.sh', 'image/stage-orchestrator/prerun.sh', 'image/stage-orchestrator/00-orchestrator/01-run.sh'];
     const result = spawnSync('shellcheck', scripts.map((p) => join(checkout, p)), { encoding: 'utf8' });
     expect(result.error).toBeUndefined();
     expect(result.stdout + result.stderr).toBe('');
