@@ -343,6 +343,7 @@ boot() { # boots $run/disk.img; the console goes to $run/console-N.log
     -drive "file=$run/disk.img,format=raw,if=none,id=card" -device virtio-blk-pci,drive=card \
     -netdev "user,id=net,hostfwd=tcp:127.0.0.1:$host_port-:$guest_port" -device virtio-net-pci,netdev=net,romfile= \
     -device virtio-gpu-pci \
+    -audiodev "wav,id=tv,path=$run/tv-audio-$boots.wav" -device intel-hda -device hda-output,audiodev=tv \
     -device virtio-serial-pci -chardev "socket,id=agent,host=127.0.0.1,port=$agent_port,server=on,wait=off" \
     -device virtserialport,chardev=agent,name=boot-check \
     -monitor "unix:$run/monitor.sock,server=on,wait=off" -serial "file:$console" \
@@ -687,6 +688,35 @@ else
     fi
   else
     fail "the TV: no screendump to compare a clip with (${tv_error:-no screendump})"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 6. The TV's sound: a sting fired while a clip plays, both heard. The guest's HDMI port is an
+# emulated HD Audio card whose output qemu writes to a file; the orchestrator's two mpv play
+# through the appliance's sound server (PipeWire, WirePlumber), which must mix them.
+
+audio="$run/tv-audio-1.wav"
+if ! guest 10 "grep -qi hda /proc/asound/cards" >/dev/null 2>&1; then
+  skip "6. the TV's sound: the guest has no HD Audio card ($(guest 10 'cat /proc/asound/cards' 2>&1 | tr '\n' ' '))"
+else
+  sink="$(guest 20 "runuser -u orchestrator -- env PIPEWIRE_RUNTIME_DIR=/run/orchestrator-sound pw-metadata 0 default.audio.sink" 2>&1 | sed -n 's/.*value:.\(.*\). type.*/\1/p' | head -n 1)"
+  admin_token="$(curl -sS --max-time 20 -H 'content-type: application/json' -d "{\"password\":\"$conf_admin\"}" "$url/api/admin/login" | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).token' 2>/dev/null)"
+  # A clip with a steady tone (jaw011: 440 Hz), and the demo's sting (880 and 1320 Hz) over it.
+  audio_from="$(stat -c %s "$audio" 2>/dev/null || echo 0)"
+  scanned="$(curl -sS --max-time 20 -H 'content-type: application/json' -d '{"tokenId":"jaw011","deviceId":"BOOT_CHECK_PLAYER"}' "$url/api/scan" 2>&1)"
+  waited="$(stamp)"
+  until [ "$(game_state video.status)" = playing ] || [ $(($(stamp) - waited)) -gt 60 ]; do sleep 0.5; done
+  sleep 1
+  fired="$(curl -sS --max-time 30 -X POST -H "authorization: Bearer $admin_token" "$url/api/cues/first-memory/fire" 2>&1)"
+  waited="$(stamp)"
+  until [ "$(game_state video.status)" = idle ] || [ $(($(stamp) - waited)) -gt 60 ]; do sleep 1; done
+  sleep 2
+  heard="$(node --input-type=module - "$audio" "$audio_from" 440 880 <"$checkout/image/boot/sound.esm" 2>&1)"
+  if node -e 'const h = JSON.parse(process.argv[1]); process.exit(h.clip > 50 && h.sting > 50 && h.together > 0 ? 0 : 1)' "$heard" 2>/dev/null; then
+    pass "the TV's sound: a sting (cue first-memory) fired while jaw011's clip played reached the emulated HDMI audio together with the clip's tone, mixed by the sound server (default output ${sink:-?}; heard: $heard)"
+  else
+    fail "the TV's sound: clip and sting not heard together: scan $scanned, cue $fired, default output ${sink:-none}, heard $heard, sound $(game_state systemStatus.sound), audioReady $(game_state systemStatus.audioReady)"
   fi
 fi
 
