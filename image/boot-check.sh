@@ -183,12 +183,7 @@ build_root() { # the base plus the stage's install, then what only the test disk
   mount_into "$root"
   mkdir -p "$root/tmp/prebuilds"
   cp "$tarball" "$root/tmp/prebuilds/"
-  # A build machine behind a TLS-inspecting proxy trusts its CA locally; the root's npm needs it too.
-  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
-    mkdir -p "$root/usr/local/share/ca-certificates"
-    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
-    in_chroot "$root" update-ca-certificates >/dev/null
-  fi
+  trust_build_host_cas "$root"
   echo "==> the stage's run script (scripts/install.sh --image), with on_chroot as pi-gen defines it"
   work="$(mktemp -d)"
   bash "$checkout/image/build.sh" --prepare "$work" --ssid "Image Default" --psk image-default-pass --country GB

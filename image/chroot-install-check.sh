@@ -58,13 +58,7 @@ elif [ ! -f "$root/.orchestrator-base" ]; then
 fi
 mount_into "$root"
 if [ "$verify_only" = no ]; then
-  # A build machine behind a TLS-inspecting proxy trusts its CA locally; the chroot's apt and
-  # npm need the same trust (pi-gen's own builds inherit it the same way from the build host).
-  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
-    mkdir -p "$root/usr/local/share/ca-certificates"
-    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
-    chroot "$root" update-ca-certificates >/dev/null
-  fi
+  trust_build_host_cas "$root"
 
   say "the stage's run script, with on_chroot as pi-gen defines it"
   work="$(mktemp -d)"

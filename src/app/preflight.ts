@@ -2,7 +2,7 @@ import type { Cue, GameState, HealthSample, PreflightReport, RoomView, Session, 
 import { judgePreflight, type MediaFinding, type MediaUse, type TargetFinding } from '../domain/preflight.js';
 import type { Clock } from '../ports/clock.js';
 import type { HealthSource } from '../ports/health-source.js';
-import type { CueTarget, MediaProbe, TargetProbe } from '../ports/preflight-probes.js';
+import type { CueTarget, MediaProbe, PreflightRunner, TargetProbe } from '../ports/preflight-probes.js';
 import type { SoundCheck, SoundPlayer } from '../ports/sound-player.js';
 
 export interface PreflightDeps {
@@ -39,7 +39,7 @@ const PROBES_AT_ONCE = 8;
  * sound, every token's and cue's file looked at, every cue target looked for, a fresh disk
  * sample — and has the domain judge them.
  */
-export class Preflight {
+export class Preflight implements PreflightRunner {
   /** The probes under way: a request arriving meanwhile shares them instead of probing again. */
   private probing: Promise<Probed> | undefined;
 

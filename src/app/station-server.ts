@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import type { ShowOperations } from '../ports/show-operations.js';
 import type { GameCorrections } from '../ports/game-corrections.js';
 import type { CueControl } from '../ports/cue-actions.js';
-import type { PreflightRunner } from '../transport/http/preflight-routes.js';
+import type { PreflightRunner } from '../ports/preflight-probes.js';
 import type { RoomControl } from '../ports/room-control.js';
 import type { RoomDisplay } from '../ports/room-display.js';
 import type { StationSessions } from '../ports/station-sessions.js';

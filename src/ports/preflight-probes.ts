@@ -1,3 +1,10 @@
+import type { PreflightReport } from '../contract/index.js';
+
+/** What staff ask of the preflight: `browserTime` is the admin browser's clock (ms since the epoch). */
+export interface PreflightRunner {
+  run(browserTime?: number): Promise<PreflightReport>;
+}
+
 /** What a look at a media file's first bytes found. */
 export type MediaProbeResult =
   | { state: 'ok'; mediaType: string }

@@ -221,9 +221,9 @@ export class MpvSoundPlayer implements SoundPlayer {
     if (event.event === 'end-file' && event.reason === 'error') {
       const entryId = typeof event.playlist_entry_id === 'number' ? event.playlist_entry_id : undefined;
       const file = (entryId === undefined ? undefined : this.names.get(entryId)) ?? 'a sound';
-      const mpvError = typeof event.file_error === 'string' ? event.file_error : 'unknown error';
-      const lastError = mpvError === AUDIO_OUTPUT_FAILED ? `${file}: ${endError(event)}` : `could not play ${file}: ${endError(event)}`;
-      this.log.warn({ file, mpvError }, 'a sound failed');
+      const reason = endError(event);
+      const lastError = event.file_error === AUDIO_OUTPUT_FAILED ? `${file}: ${reason}` : `could not play ${file}: ${reason}`;
+      this.log.warn({ file, mpvError: event.file_error }, 'a sound failed');
       this.update({ ...this.current, lastError });
     }
   }

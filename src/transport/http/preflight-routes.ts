@@ -1,12 +1,8 @@
 import type express from 'express';
 import type { Logger } from 'pino';
-import { parseOrThrow, PreflightQuery, type PreflightReport } from '../../contract/index.js';
+import { parseOrThrow, PreflightQuery } from '../../contract/index.js';
+import type { PreflightRunner } from '../../ports/preflight-probes.js';
 import type { Guard } from './access-guards.js';
-
-/** Runs the preflight; `browserTime` is the admin browser's clock (ms since the epoch). */
-export interface PreflightRunner {
-  run(browserTime?: number): Promise<PreflightReport>;
-}
 
 /** `GET /api/preflight`: staff's check before doors open. */
 export function addPreflightRoutes(router: express.Express, deps: { preflight: PreflightRunner; requireAdmin: Guard; log: Logger }): void {

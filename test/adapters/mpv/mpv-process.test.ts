@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MpvProcess } from '../../../src/adapters/mpv/mpv-process.js';
 import { MpvSoundPlayer, soundArgs } from '../../../src/adapters/mpv/sound-player.js';
 import { MediaFolder } from '../../../src/adapters/video/media-folder.js';
+import { until } from '../../support/reliability.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 let dir: string | undefined;
@@ -24,14 +25,6 @@ function hangingMpv(root: string): string {
   const script = join(root, 'fake-mpv');
   writeFileSync(script, `#!/bin/sh\necho "$$" >> "${join(root, 'starts.log')}"\nsleep 5\n`, { mode: 0o755 });
   return script;
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('MpvProcess when mpv does not open its socket in time', () => {
@@ -57,7 +50,7 @@ describe('MpvProcess when mpv does not open its socket in time', () => {
     process.on('exit', (exit) => exits.push(exit));
     await player.start();
     const starts = () => (existsSync(join(root, 'starts.log')) ? readFileSync(join(root, 'starts.log'), 'utf8').trim().split('\n').length : 0);
-    await until('the third start', () => starts() >= 3);
+    await until(() => starts() >= 3, 'the third start', 20_000);
     await player.close();
 
     expect(lines.filter((line) => line.msg === 'killing an mpv left over from an earlier run')).toEqual([]);

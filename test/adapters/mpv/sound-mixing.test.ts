@@ -10,6 +10,7 @@ import { MpvSoundPlayer, soundArgs } from '../../../src/adapters/mpv/sound-playe
 import { MediaFolder } from '../../../src/adapters/video/media-folder.js';
 import type { SoundStatus } from '../../../src/contract/index.js';
 import { StatusLog } from '../../support/mpv.js';
+import { until } from '../../support/reliability.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const units = new URL('../../../systemd/', import.meta.url).pathname;
@@ -32,15 +33,6 @@ function unitCommand(unit: string, folders: Record<string, string>): { argv: str
   const exec = lines.find((line) => line.startsWith('ExecStart='))?.slice('ExecStart='.length);
   if (exec === undefined) throw new Error(`${unit} has no ExecStart`);
   return { argv: moved(exec).split(/\s+/), env };
-}
-
-/** Polls `check` every 100 ms for at most `ms`; fails naming what it waited for. */
-async function waitUntil(what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The strength of one frequency in mono 16-bit samples (Goertzel), per sample. */
@@ -79,17 +71,18 @@ describe('a sound effect over a clip, mixed by the appliance’s sound server', 
       const [command = '', ...args] = argv;
       const child = spawn(command, args, { env: { ...process.env, ...env, XDG_CONFIG_HOME: config }, stdio: 'ignore' });
       children.push(child);
-      if (unit === 'orchestrator-sound.service') await waitUntil('the PipeWire socket', () => existsSync(join(run, 'pipewire-0')));
+      if (unit === 'orchestrator-sound.service') await until(() => existsSync(join(run, 'pipewire-0')), 'the PipeWire socket', 20_000);
     }
     process.env.PIPEWIRE_RUNTIME_DIR = run;
     // WirePlumber has chosen the default output once it names the sink.
-    await waitUntil('WirePlumber to choose the TV as the default output', () => {
+    const tvIsDefault = () => {
       try {
         return execFileSync('pw-metadata', ['0', 'default.audio.sink'], { encoding: 'utf8', env: { ...process.env, PIPEWIRE_RUNTIME_DIR: run } }).includes('"tv"');
       } catch {
         return false;
       }
-    });
+    };
+    await until(tvIsDefault, 'WirePlumber to choose the TV as the default output', 20_000, 100);
   });
 
   afterAll(() => {
@@ -130,7 +123,7 @@ describe('a sound effect over a clip, mixed by the appliance’s sound server', 
       video.play({ tokenId: 'clip', file: join(media, 'clip.mp4') });
       await log.waitFor((status) => status.status === 'playing');
       await sound.play('sting.wav');
-      await waitUntil('the sting to play to its end', () => sounds.some((status) => status.playing === 1) && sound.status.playing === 0);
+      await until(() => sounds.some((status) => status.playing === 1) && sound.status.playing === 0, 'the sting to play to its end', 20_000);
       await log.waitFor((status) => status.status === 'completed');
       expect(video.audioReady).toBe(true);
       expect(sound.status.lastError).toBeUndefined();
