@@ -59,5 +59,5 @@ describe('the hardware reset button, through the built server', () => {
     await writer.write(keyRecord(0));
     expect(sync!.data.session?.id).not.toBe(identified.sessionId);
     expect(sync!.data.session?.status).toBe('active');
-  }, 40_000);
+  });
 });

@@ -27,7 +27,7 @@ export interface BrowserSuite {
   startServer(options?: TestServerOptions): Promise<TestServer>;
 }
 
-/** The web suites' fixture: one Chromium for the file, and each test's servers gone after it. */
+/** The web suites' fixture: one Chromium for the file, and each test's pages and servers gone after it. */
 export function useBrowser(options: BrowserOptions = {}): BrowserSuite {
   let browser: Browser | undefined;
   const servers: TestServer[] = [];
@@ -38,6 +38,8 @@ export function useBrowser(options: BrowserOptions = {}): BrowserSuite {
     await browser?.close();
   });
   afterEach(async () => {
+    // A test's pages go with it: left open, their clocks and sockets keep a loaded machine busier.
+    for (const context of browser?.contexts() ?? []) await context.close();
     for (const server of servers.splice(0).reverse()) await server.destroy();
   });
   return {
