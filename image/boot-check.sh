@@ -692,6 +692,9 @@ fi
 # through the appliance's sound server (PipeWire, WirePlumber), which must mix them.
 
 audio="$run/tv-audio-1.wav"
+# What the sound server says of the TV's output: "Volume: 1.00", with " [MUTED]" when muted.
+sound_server() { guest 20 "runuser -u orchestrator -- env XDG_RUNTIME_DIR=/run/orchestrator-sound PIPEWIRE_RUNTIME_DIR=/run/orchestrator-sound wpctl $*" 2>&1 | grep -v '^$' | tail -n 1; }
+tv_volume=
 if ! guest 10 "grep -qi hda /proc/asound/cards" >/dev/null 2>&1; then
   skip "6. the TV's sound: the guest has no HD Audio card ($(guest 10 'cat /proc/asound/cards' 2>&1 | tr '\n' ' '))"
 else
@@ -713,6 +716,18 @@ else
   else
     fail "the TV's sound: clip and sting not heard together: scan $scanned, cue $fired, default output ${sink:-none}, heard $heard, sound $(game_state systemStatus.sound), audioReady $(game_state systemStatus.audioReady)"
   fi
+  # The output's level at the first boot; then somebody turns it down and mutes it, which the
+  # next boot (after the power cut below) must not bring back.
+  tv_volume="$(sound_server get-volume @DEFAULT_AUDIO_SINK@)"
+  if [ "$tv_volume" = "Volume: 1.00" ]; then
+    pass "the TV's sound comes up at full volume, not muted, at the first boot (wpctl: $tv_volume)"
+  else
+    fail "the TV's sound at the first boot: wpctl says \"$tv_volume\", not full volume"
+  fi
+  sound_server set-volume @DEFAULT_AUDIO_SINK@ 0.2 >/dev/null
+  sound_server set-mute @DEFAULT_AUDIO_SINK@ 1 >/dev/null
+  tv_volume="$(sound_server get-volume @DEFAULT_AUDIO_SINK@)"
+  note "turned the TV's sound down and muted it: $tv_volume"
 fi
 
 # The first boot's journal of the orchestrator and mpv's log of the TV, kept on the host (the
@@ -769,6 +784,17 @@ else
     pass "the power cut during submissions: all $acknowledged acknowledged transactions are in the log after the next boot, the service is up and /health answers"
   else
     fail "the power cut: $present of $acknowledged acknowledged transactions after the reboot; service $after"
+  fi
+  if [ -z "$tv_volume" ]; then
+    skip "the TV's sound after a reboot: no sound output at the first boot"
+  else
+    for _ in $(seq 1 30); do [ "$(guest 10 systemctl is-active orchestrator-sound-session.service)" = active ] && break; sleep 1; done
+    for _ in $(seq 1 20); do volume_after="$(sound_server get-volume @DEFAULT_AUDIO_SINK@)"; [[ "$volume_after" == Volume:* ]] && break; sleep 1; done
+    if [ "$volume_after" = "Volume: 1.00" ]; then
+      pass "the TV's sound after the reboot: full volume and not muted again (before: \"$tv_volume\", now \"$volume_after\")"
+    else
+      fail "the TV's sound after the reboot: \"$volume_after\" (before it: \"$tv_volume\"): the sound server restored an old level"
+    fi
   fi
   guest 10 "systemctl poweroff" >/dev/null 2>&1 || true
   for _ in $(seq 1 90); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 1; done

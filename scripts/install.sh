@@ -316,6 +316,21 @@ for unit in orchestrator-sound.service orchestrator-sound-session.service; do
   put 0644 "/etc/systemd/system/$unit" <"$source_dir/systemd/$unit"
   ln -sfn "/etc/systemd/system/$unit" "$(in_root "/etc/systemd/system/multi-user.target.wants/$unit")"
 done
+put 0644 /etc/wireplumber/wireplumber.conf.d/50-orchestrator.conf <<'EOF'
+# The TV's sound is the same at every boot: the HDMI port at full volume, nothing muted. By
+# default WirePlumber brings a new output up at 40 % of its slider (-24 dB) and restores whatever volume, mute or
+# output a player or the port once had: one muted player, restored at every start, silences
+# every show after it. The level is set on the TV and per sound effect (a cue's volume).
+wireplumber.settings = {
+  device.restore-profile = false
+  device.restore-routes = false
+  device.routes.default-sink-volume = 1.0
+  node.stream.restore-props = false
+  node.stream.restore-target = false
+  node.stream.default-playback-volume = 1.0
+  node.restore-default-targets = false
+}
+EOF
 fi
 
 say "boot configuration"
@@ -326,6 +341,8 @@ if writes button_pin; then
 # >>> orchestrator
 # The reset button: GPIO$button_pin to ground becomes key $keycode on a gpio-keys input device.
 dtoverlay=gpio-key,gpio=$button_pin,active_low=1,gpio_pull=up,keycode=$keycode
+# The show's sound goes to the TV: no headphone jack for the sound server to choose instead.
+dtparam=audio=off
 # <<< orchestrator
 EOF
   }

@@ -48,6 +48,21 @@ describe('install.sh --root (a staged install that touches nothing outside the r
     expect(read('etc/systemd/system.conf.d/orchestrator-watchdog.conf')).toMatch(/^RuntimeWatchdogSec=15s$/m);
   });
 
+  it('brings the TV\'s sound up at full volume at every start, restoring no volume, mute or output', () => {
+    const settings = read('etc/wireplumber/wireplumber.conf.d/50-orchestrator.conf');
+    for (const setting of [
+      'device.restore-profile = false',
+      'device.restore-routes = false',
+      'device.routes.default-sink-volume = 1.0',
+      'node.stream.restore-props = false',
+      'node.stream.restore-target = false',
+      'node.stream.default-playback-volume = 1.0',
+      'node.restore-default-targets = false',
+    ]) {
+      expect(settings).toMatch(new RegExp(`^\\s+${setting.replaceAll('.', '\\.')}$`, 'm'));
+    }
+  });
+
   it('declares the user and its device groups for systemd-sysusers', () => {
     const sysusers = read('usr/lib/sysusers.d/orchestrator.conf');
     expect(sysusers).toMatch(/^u orchestrator /m);
@@ -72,6 +87,7 @@ describe('install.sh --root (a staged install that touches nothing outside the r
   it('adds the button overlay and the kernel parameters once, however often it runs', () => {
     const config = read('boot/firmware/config.txt');
     expect(config.match(/dtoverlay=gpio-key,gpio=27,active_low=1,gpio_pull=up,keycode=148/g)).toHaveLength(1);
+    expect(config.match(/^dtparam=audio=off$/gm)).toHaveLength(1);
     const cmdline = read('boot/firmware/cmdline.txt');
     expect(cmdline.split('\n').filter((line) => line !== '')).toHaveLength(1);
     for (const parameter of ['vc4.force_hotplug=1', 'consoleblank=0', 'cfg80211.ieee80211_regdom=DE']) {
