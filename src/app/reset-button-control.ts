@@ -53,7 +53,7 @@ export class ResetButtonControl implements Component {
     let lost = false;
     this.game.resetButtonStatus('ok');
     hardware.line.start(
-      (active) => button.lineChanged(active),
+      (active, atMs) => button.lineChanged(active, atMs),
       (why) => {
         lost = true;
         this.log.error({ why }, 'the reset button stopped working');

@@ -40,10 +40,16 @@ export interface ResetButtonCallbacks {
   onLed?: (pattern: 'off' | 'blink' | 'flash') => void;
 }
 
+/** When a press began: on the clock, and where the hardware stamps its changes, on the hardware's clock. */
+interface PressStart {
+  since: number;
+  sinceAtMs: number | undefined;
+}
+
 type State =
   | { name: 'released' }
-  | { name: 'settling'; since: number }
-  | { name: 'held'; since: number }
+  | ({ name: 'settling' } & PressStart)
+  | ({ name: 'held' } & PressStart)
   | { name: 'spent' } // fired or refused: must be released before it can fire again
   | { name: 'stuck' };
 
@@ -70,26 +76,29 @@ export class ResetButton {
     return this.state.name === 'stuck' ? 'fault' : 'ok';
   }
 
-  /** The adapter saw the line change; `active` means pressed. */
-  lineChanged(active: boolean): void {
-    if (active) this.pressed();
-    else this.released();
+  /**
+   * The adapter saw the line change; `active` means pressed. `atMs` is when the hardware saw
+   * it, on its own clock, where the hardware says (the kernel's input events).
+   */
+  lineChanged(active: boolean, atMs?: number): void {
+    if (active) this.pressed(atMs);
+    else this.released(atMs);
   }
 
   stop(): void {
     this.clearTimers();
   }
 
-  private pressed(): void {
+  private pressed(atMs: number | undefined): void {
     if (this.state.name !== 'released') return;
     const now = this.clock.now();
     this.watchForStuck();
     if (now - this.startedAt < this.timing.startupIgnoreMs) return this.refuse('starting');
     if (now - this.lastReset < this.timing.cooldownMs) return this.refuse('cooldown');
-    this.state = { name: 'settling', since: now };
+    this.state = { name: 'settling', since: now, sinceAtMs: atMs };
     this.after(this.timing.debounceMs, () => {
       if (this.state.name !== 'settling') return;
-      this.state = { name: 'held', since: this.state.since };
+      this.state = { ...this.state, name: 'held' };
       this.callbacks.onEvent({ kind: 'pressed' });
       this.callbacks.onLed?.('blink');
       this.after(this.timing.holdMs - this.timing.debounceMs, () => this.fire());
@@ -99,16 +108,17 @@ export class ResetButton {
   /**
    * The press is judged by how long it lasted, not only by the timers: when the event loop lags
    * (mpv restarting on a loaded Pi), the release can be read before the hold's timer has run,
-   * and a 4.7 s press must still reset.
+   * and a 4.7 s press must still reset. Where the hardware stamps its changes, the length is
+   * theirs: a press and its release read together after a stall are not a bounce.
    */
-  private released(): void {
+  private released(atMs: number | undefined): void {
     const state = this.state;
     this.clearTimers();
     this.state = { name: 'released' };
     switch (state.name) {
       case 'settling':
       case 'held': {
-        const heldMs = Math.round(this.clock.now() - state.since);
+        const heldMs = Math.round(this.lengthOf(state, atMs));
         if (state.name === 'settling' && heldMs < this.timing.debounceMs) return; // a bounce
         if (state.name === 'settling') this.callbacks.onEvent({ kind: 'pressed' });
         if (heldMs >= this.timing.holdMs) {
@@ -126,6 +136,18 @@ export class ResetButton {
       case 'spent':
         return;
     }
+  }
+
+  /**
+   * The hardware's length of a press where it has one. That clock is the wall clock (the
+   * kernel's input events): one set while the button is down could make a length of hours or
+   * less than nothing, and then the time it was read is the better measure.
+   */
+  private lengthOf(start: PressStart, atMs: number | undefined): number {
+    const read = this.clock.now() - start.since;
+    if (atMs === undefined || start.sinceAtMs === undefined) return read;
+    const stamped = atMs - start.sinceAtMs;
+    return stamped >= 0 && stamped <= this.timing.stuckMs ? stamped : read;
   }
 
   private fire(): void {

@@ -73,6 +73,43 @@ describe('ResetButton', () => {
     expect(events).toEqual([{ kind: 'pressed' }, { kind: 'short-press', heldMs: 1200 }]);
   });
 
+  it('measures a press by the hardware\'s times where it has them: a press and release read together after a stall', () => {
+    const at = 1_700_000_000_000;
+    // A 4.7 s press whose two changes reached the event loop in one read, after a stall.
+    clock.stall(4700);
+    button.lineChanged(true, at);
+    button.lineChanged(false, at + 4700);
+    expect(resets).toBe(1);
+    expect(events).toEqual([{ kind: 'pressed' }, { kind: 'reset' }]);
+    // A 1.2 s press read 3 s late and released on time is short, not a reset.
+    clock.advance(20_000);
+    clock.stall(3000);
+    button.lineChanged(true, at + 30_000);
+    clock.stall(10);
+    button.lineChanged(false, at + 31_200);
+    clock.advance(5000);
+    expect(resets).toBe(1);
+    expect(events.at(-1)).toEqual({ kind: 'short-press', heldMs: 1200 });
+  });
+
+  it('measures by the time it read the changes when the hardware\'s clock was set during a press', () => {
+    const at = 1_700_000_000_000;
+    button.lineChanged(true, at);
+    clock.stall(1000);
+    button.lineChanged(false, at + 3 * 3600_000); // the wall clock set three hours on
+    button.lineChanged(true, at + 3 * 3600_000 + 5000);
+    clock.stall(1000);
+    button.lineChanged(false, at); // and back
+    clock.advance(5000);
+    expect(resets).toBe(0);
+    expect(events).toEqual([
+      { kind: 'pressed' },
+      { kind: 'short-press', heldMs: 1000 },
+      { kind: 'pressed' },
+      { kind: 'short-press', heldMs: 1000 },
+    ]);
+  });
+
   it('logs a shorter press without resetting', () => {
     hold(1200);
     expect(resets).toBe(0);

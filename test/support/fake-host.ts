@@ -37,11 +37,11 @@ export function fakeHostPerTest(prefix = 'fake-host-'): FakeHost {
 /** The key the Pi's gpio-keys overlay reports for the reset button. */
 export const KEY_PROG1 = 148;
 
-/** One `struct input_event` as the kernel writes it on a 64-bit Pi. */
-export function inputEvent(type: number, code: number, value: number, seconds = 1_700_000_000): Buffer {
+/** One `struct input_event` as the kernel writes it on a 64-bit Pi, stamped `atMs` (now unless given). */
+export function inputEvent(type: number, code: number, value: number, atMs = Date.now()): Buffer {
   const bytes = Buffer.alloc(24);
-  bytes.writeBigInt64LE(BigInt(seconds), 0);
-  bytes.writeBigInt64LE(123_456n, 8);
+  bytes.writeBigInt64LE(BigInt(Math.floor(atMs / 1000)), 0);
+  bytes.writeBigInt64LE(BigInt(Math.round((atMs % 1000) * 1000)), 8);
   bytes.writeUInt16LE(type, 16);
   bytes.writeUInt16LE(code, 18);
   bytes.writeInt32LE(value, 20);

@@ -11,6 +11,8 @@ export interface InputEvent {
   code: number;
   /** For keys: 1 pressed, 0 released, 2 autorepeat. */
   value: number;
+  /** When the kernel saw it, in ms (its timeval). */
+  atMs: number;
 }
 
 /** Splits a read into whole input_event records; returns the bytes of a partial one to carry over. */
@@ -19,6 +21,7 @@ export function parseInputEvents(bytes: Buffer): { events: InputEvent[]; rest: B
   let offset = 0;
   for (; offset + INPUT_EVENT_SIZE <= bytes.length; offset += INPUT_EVENT_SIZE) {
     events.push({
+      atMs: Number(bytes.readBigInt64LE(offset)) * 1000 + Number(bytes.readBigInt64LE(offset + 8)) / 1000,
       type: bytes.readUInt16LE(offset + 16),
       code: bytes.readUInt16LE(offset + 18),
       value: bytes.readInt32LE(offset + 20),
@@ -42,7 +45,8 @@ export function findGpioKeysDevice(hostRoot: string): string | undefined {
 
 /**
  * The button as the kernel's gpio-keys device: the kernel debounces, no native addon or
- * sysfs is needed. Key `keyCode` going down is "active", up is "inactive".
+ * sysfs is needed. Key `keyCode` going down is "active", up is "inactive", each with the time
+ * the kernel stamped on it, so a press read late (a busy event loop) is still measured right.
  */
 export class EvdevButtonLine implements ButtonLine {
   private stream: ReadStream | undefined;
@@ -52,7 +56,7 @@ export class EvdevButtonLine implements ButtonLine {
     private readonly keyCode: number,
   ) {}
 
-  start(onChange: (active: boolean) => void, onLost: (why: string) => void): void {
+  start(onChange: (active: boolean, atMs?: number) => void, onLost: (why: string) => void): void {
     let carry = Buffer.alloc(0);
     const stream = createReadStream(this.devicePath);
     this.stream = stream;
@@ -60,7 +64,7 @@ export class EvdevButtonLine implements ButtonLine {
       const { events, rest } = parseInputEvents(Buffer.concat([carry, chunk as Buffer]));
       carry = Buffer.from(rest);
       for (const event of events) {
-        if (event.type === EV_KEY && event.code === this.keyCode && event.value !== 2) onChange(event.value === 1);
+        if (event.type === EV_KEY && event.code === this.keyCode && event.value !== 2) onChange(event.value === 1, event.atMs);
       }
     });
     stream.on('error', (error) => onLost(`${this.devicePath}: ${error.message}`));
