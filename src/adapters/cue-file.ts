@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { CuesFile, type Cue } from '../contract/index.js';
+import { isPrivateOrLoopbackAddress } from '../net/address-range.js';
 import type { TokenCatalog } from '../domain/token-catalog.js';
 import { ShowFileError } from './show-files.js';
 
@@ -67,26 +67,5 @@ function notAllowed(host: string): string {
 export function hostAllowed(host: string, allowed: ReadonlySet<string>): boolean {
   const name = host.toLowerCase();
   if (allowed.has(name)) return true;
-  if (name === 'localhost') return true;
-  switch (isIP(name)) {
-    case 4:
-      return privateV4(name);
-    case 6:
-      return privateV6(name);
-    default:
-      return false;
-  }
-}
-
-function privateV4(address: string): boolean {
-  const [a = -1, b = -1] = address.split('.').map(Number);
-  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-}
-
-function privateV6(address: string): boolean {
-  if (address === '::1') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (mapped?.[1] !== undefined) return privateV4(mapped[1]);
-  // fc00::/7: the first byte is fc or fd.
-  return /^f[cd][0-9a-f]{0,2}:/.test(address);
+  return name === 'localhost' || isPrivateOrLoopbackAddress(name);
 }

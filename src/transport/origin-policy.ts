@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Clock } from '../ports/clock.js';
+import { isLoopbackAddress } from '../net/address-range.js';
 import type { MachineIdentity } from '../ports/machine-identity.js';
 
 /** The names the appliance answers to on its hotspot, whatever its hostname. */
@@ -51,7 +52,7 @@ export class OriginPolicy {
   private isOwn(name: string): boolean {
     if (this.names.has(name)) return true;
     if (isIP(name) === 0) return false;
-    if (isLoopback(name)) return true;
+    if (isLoopbackAddress(name)) return true;
     if (this.currentAddresses().has(name)) return true;
     // An address not seen yet may have just come up (the hotspot starting after us): read again.
     if (this.clock.now() - this.addressesReadAt < ADDRESS_REFRESH_MS) return false;
@@ -81,8 +82,4 @@ function hostnameOf(host: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isLoopback(address: string): boolean {
-  return address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address) || /^::ffff:127\./.test(address);
 }

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { connect, isIP } from 'node:net';
 import { join } from 'node:path';
+import { isLoopbackAddress } from '../../net/address-range.js';
 import type { CueTarget, TargetProbe, TargetReach } from '../../ports/preflight-probes.js';
 
 export interface SocketTargetProbeOptions {
@@ -34,7 +35,7 @@ export class SocketTargetProbe implements TargetProbe {
     } catch {
       return { state: 'unreachable', detail: `the name ${target.host} does not resolve` };
     }
-    if (target.protocol === 'osc' && isLoopback(address)) {
+    if (target.protocol === 'osc' && isLoopbackAddress(address)) {
       const bound = await this.udpPortBound(target.port);
       if (bound === undefined) return { state: 'unconfirmed', detail: 'cannot tell: OSC sends no reply' };
       return bound ? { state: 'reachable', detail: `a program listens on UDP port ${target.port}` } : { state: 'unreachable', detail: `nothing listens on UDP port ${target.port} on this Pi` };
@@ -101,8 +102,4 @@ export class SocketTargetProbe implements TargetProbe {
     }
     return found;
   }
-}
-
-function isLoopback(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address === '::ffff:127.0.0.1';
 }
