@@ -10,5 +10,8 @@ export default defineConfig({
     // run four times slower than here, so the bound leaves room for that.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a page or a peer shows: up to 10 s, then fails (1 s by default,
+    // which a loaded machine's socket round trip and render can take).
+    expect: { poll: { timeout: 10_000 } },
   },
 });
