@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CuesFile, type Cue } from '../contract/index.js';
 import { isPrivateOrLoopbackAddress } from '../net/address-range.js';
+import { cueTargetOf } from '../domain/cue-target.js';
 import type { TokenCatalog } from '../domain/token-catalog.js';
 import { ShowFileError } from './show-files.js';
 
@@ -32,11 +33,8 @@ export function loadCues(file: string | undefined, options: { cueHosts: readonly
       const fail = (field: string, message: string) => {
         throw new ShowFileError(`cues file ${file}: cue ${JSON.stringify(cue.id)}: actions.${step}.${field}: ${message}`);
       };
-      if ('osc' in action && !hostAllowed(action.osc.host, allowed)) fail('osc.host', notAllowed(action.osc.host));
-      if ('http' in action) {
-        const host = new URL(action.http.url).hostname.replace(/^\[|\]$/g, '');
-        if (!hostAllowed(host, allowed)) fail('http.url', notAllowed(host));
-      }
+      const target = cueTargetOf(action);
+      if (target && !hostAllowed(target.host, allowed)) fail(target.protocol === 'osc' ? 'osc.host' : 'http.url', notAllowed(target.host));
       if ('video' in action && options.catalog) {
         const token = options.catalog.get(action.video);
         if (!token) fail('video', `no token ${action.video} in the tokens file`);

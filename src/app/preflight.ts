@@ -1,4 +1,5 @@
 import type { Cue, GameState, HealthSample, PreflightReport, RoomView, Session, ShowToken } from '../contract/index.js';
+import { cueTargetOf } from '../domain/cue-target.js';
 import { judgePreflight, type MediaFinding, type MediaUse, type TargetFinding } from '../domain/preflight.js';
 import type { Clock } from '../ports/clock.js';
 import type { HealthSource } from '../ports/health-source.js';
@@ -113,14 +114,6 @@ export class Preflight implements PreflightRunner {
     const fresh = await this.deps.health?.sample().catch(() => undefined);
     return (fresh ?? this.deps.lastHealth() ?? undefined)?.disk;
   }
-}
-
-function cueTargetOf(action: Cue['actions'][number]): CueTarget | undefined {
-  if ('osc' in action) return { protocol: 'osc', host: action.osc.host, port: action.osc.port };
-  if (!('http' in action)) return undefined;
-  const url = new URL(action.http.url);
-  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-  return { protocol: 'http', host: url.hostname.replace(/^\[|\]$/g, ''), port };
 }
 
 /** Maps `items` through `probe`, at most PROBES_AT_ONCE at a time, in order. */

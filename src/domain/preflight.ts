@@ -5,7 +5,6 @@ import type { SoundCheck } from '../ports/sound-player.js';
 /** What a file is used for: a token's clip, picture or audio, or a cue's sound effect. */
 export type MediaUse = 'video' | 'image' | 'audio' | 'sound';
 
-
 export interface MediaFinding {
   file: string;
   use: MediaUse;
@@ -13,7 +12,6 @@ export interface MediaFinding {
   usedBy: string;
   found: MediaProbeResult;
 }
-
 
 /** An OSC or HTTP cue target and whether it is there. */
 export interface TargetFinding extends TargetReach {
@@ -98,9 +96,10 @@ function audioCheck({ sound, soundCues, system }: PreflightFacts): PreflightChec
     case 'failed':
       return failed('audio', name, `The silent test sound did not play: ${sound.error}.${clipsSilent}`, 'Check that the TV is on and not muted; restart the Pi if it stays. The sound player restarts by itself after a crash.');
     case 'busy':
-      return clipsSilent === '' ? ok('audio', name, 'The sound player is playing a sound now, so it works.') : warning('audio', name, `The sound player works.${clipsSilent}`, 'Check the TV\'s sound settings, then play a clip from the Video card to test.');
-    case 'played':
-      return clipsSilent === '' ? ok('audio', name, 'A short silent test sound played through the sound player.') : warning('audio', name, `The sound player works.${clipsSilent}`, 'Check the TV\'s sound settings, then play a clip from the Video card to test.');
+    case 'played': {
+      if (clipsSilent !== '') return warning('audio', name, `The sound player works.${clipsSilent}`, 'Check the TV\'s sound settings, then play a clip from the Video card to test.');
+      return ok('audio', name, sound.outcome === 'busy' ? 'The sound player is playing a sound now, so it works.' : 'A short silent test sound played through the sound player.');
+    }
   }
 }
 

@@ -58,8 +58,8 @@ export class MpvSoundPlayer implements SoundPlayer {
   private readonly log: Logger;
   private missing = false;
   private testing: Promise<SoundCheck> | undefined;
-  /** Listeners for `end-file`, while a silent test waits for its own. */
-  private readonly endListeners = new Set<(event: MpvEvent) => void>();
+  /** While the silent test (one at a time) waits for its own `end-file`: every `end-file`. */
+  private onTestEnd: ((event: MpvEvent) => void) | undefined;
 
   constructor(private readonly options: MpvSoundPlayerOptions) {
     this.log = options.logger.child({ component: 'sound' });
@@ -144,11 +144,10 @@ export class MpvSoundPlayer implements SoundPlayer {
   private async runTest(ipc: MpvJsonIpc): Promise<SoundCheck> {
     const ended: MpvEvent[] = [];
     let wake = () => {};
-    const listener = (event: MpvEvent) => {
+    this.onTestEnd = (event) => {
       ended.push(event);
       wake();
     };
-    this.endListeners.add(listener);
     const clock = this.options.clock ?? systemClock;
     let timedOut = false;
     const cancel = clock.after(TEST_TIMEOUT_MS, () => {
@@ -171,7 +170,7 @@ export class MpvSoundPlayer implements SoundPlayer {
       return { outcome: 'failed', error: `the sound player refused the test sound: ${error instanceof Error ? error.message : String(error)}` };
     } finally {
       cancel();
-      this.endListeners.delete(listener);
+      this.onTestEnd = undefined;
     }
   }
 
@@ -217,7 +216,7 @@ export class MpvSoundPlayer implements SoundPlayer {
       if (playing !== this.current.playing) this.update({ ...this.current, playing });
       return;
     }
-    if (event.event === 'end-file') for (const listener of this.endListeners) listener(event);
+    if (event.event === 'end-file') this.onTestEnd?.(event);
     if (event.event === 'end-file' && event.reason === 'error') {
       const entryId = typeof event.playlist_entry_id === 'number' ? event.playlist_entry_id : undefined;
       const file = (entryId === undefined ? undefined : this.names.get(entryId)) ?? 'a sound';

@@ -81,6 +81,11 @@ function act(action: () => Promise<unknown>): void {
   action().catch((error: unknown) => say(failureText(error)));
 }
 
+/** Runs the actions one after the other, each failure said and the next one run anyway. */
+async function inTurn(actions: readonly (() => Promise<unknown>)[]): Promise<void> {
+  for (const action of actions) await action().catch((error: unknown) => say(failureText(error)));
+}
+
 function renderSession(): void {
   byId('session-text').textContent = session
     ? `${session.name} — ${session.status} · ${session.transactionCount} transactions · ${session.playerScanCount} player scans`
@@ -280,7 +285,7 @@ function showApp(): void {
   act(loadTokens);
   // One request after the other: each request at once may be a connection of its own, and
   // connections per address are capped (MAX_CONNECTIONS_PER_ADDRESS).
-  act(() => loadStationAccess().finally(() => act(() => loadCertificate().finally(() => act(() => cuesCard.refresh().finally(() => act(() => preflightCard.run())))))));
+  void inTurn([loadStationAccess, loadCertificate, () => cuesCard.refresh(), () => preflightCard.run()]);
   const pollHealth = () =>
     act(async () => {
       await refreshHealth();
