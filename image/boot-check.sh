@@ -346,19 +346,15 @@ boot() { # boots $run/disk.img; the console goes to $run/console-N.log
   qemu_pid=$!
   agent=
 }
-stop_qemu() {
-  [ -n "$qemu_pid" ] || return 0
-  kill "$qemu_pid" 2>/dev/null || true
-  wait "$qemu_pid" 2>/dev/null || true
-  qemu_pid=
+# stop_child PID: ends a child process of this script (nothing when PID is empty).
+stop_child() {
+  [ -n "$1" ] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }
+stop_qemu() { stop_child "$qemu_pid"; qemu_pid=; }
 tv_watcher=
-stop_tv_watcher() {
-  [ -n "$tv_watcher" ] || return 0
-  kill "$tv_watcher" 2>/dev/null || true
-  wait "$tv_watcher" 2>/dev/null || true
-  tv_watcher=
-}
+stop_tv_watcher() { stop_child "$tv_watcher"; tv_watcher=; }
 trap 'stop_tv_watcher; stop_qemu' EXIT
 
 # guest SECONDS COMMAND: runs COMMAND (one line of shell) as root in the guest; prints its output,
@@ -394,6 +390,8 @@ station() { # station URL COMMAND ARGS...: image/boot/station.esm, run in the ch
   (cd "$checkout" && node --input-type=module - "$@" <"$checkout/image/boot/station.esm")
 }
 health() { curl -fsS --max-time 10 "http://127.0.0.1:$host_port/health"; }
+# player_scan TOKEN_ID: what POST /api/scan answers a player's scanner for TOKEN_ID.
+player_scan() { curl -sS --max-time 20 -H 'content-type: application/json' -d "{\"tokenId\":\"$1\",\"deviceId\":\"BOOT_CHECK_PLAYER\"}" "http://127.0.0.1:$host_port/api/scan" 2>&1; }
 tv() { # tv COMMAND ARGS...: image/boot/screen.esm (qemu's monitor, the screendumps), run in the checkout
   (cd "$checkout" && node --input-type=module - "$@" <"$checkout/image/boot/screen.esm")
 }
@@ -654,7 +652,7 @@ else
   if [ -f "$run/tv-reset.ppm" ]; then
     clip_token="$(cd "$checkout" && node -p 'Object.entries(require("./demo/tokens.json")).find(([, t]) => t.video)?.[0] ?? ""')"
     scan_at="$(date +%s.%N)"
-    scanned="$(curl -sS --max-time 20 -H 'content-type: application/json' -d "{\"tokenId\":\"$clip_token\",\"deviceId\":\"BOOT_CHECK_PLAYER\"}" "$url/api/scan" 2>&1)"
+    scanned="$(player_scan "$clip_token")"
     changed='' playing_at=''
     waited="$(stamp)"
     while [ $(($(stamp) - waited)) -lt 60 ]; do
@@ -692,21 +690,21 @@ fi
 # through the appliance's sound server (PipeWire, WirePlumber), which must mix them.
 
 audio="$run/tv-audio-1.wav"
-# What the sound server says of the TV's output: "Volume: 1.00", with " [MUTED]" when muted.
-sound_server() { guest 20 "runuser -u orchestrator -- env XDG_RUNTIME_DIR=/run/orchestrator-sound PIPEWIRE_RUNTIME_DIR=/run/orchestrator-sound wpctl $*" 2>&1 | grep -v '^$' | tail -n 1; }
+# sound_server COMMAND ARGS...: a PipeWire tool run in the guest as the sound server's own user
+# and socket; its last line ("Volume: 1.00", with " [MUTED]" when muted, from wpctl get-volume).
+sound_server() { guest 20 "runuser -u orchestrator -- env XDG_RUNTIME_DIR=/run/orchestrator-sound PIPEWIRE_RUNTIME_DIR=/run/orchestrator-sound $*" 2>&1 | grep -v '^$' | tail -n 1; }
 tv_volume=
 if ! guest 10 "grep -qi hda /proc/asound/cards" >/dev/null 2>&1; then
   skip "6. the TV's sound: the guest has no HD Audio card ($(guest 10 'cat /proc/asound/cards' 2>&1 | tr '\n' ' '))"
 else
-  sink="$(guest 20 "runuser -u orchestrator -- env PIPEWIRE_RUNTIME_DIR=/run/orchestrator-sound pw-metadata 0 default.audio.sink" 2>&1 | sed -n 's/.*value:.\(.*\). type.*/\1/p' | head -n 1)"
-  admin_token="$(curl -sS --max-time 20 -H 'content-type: application/json' -d "{\"password\":\"$conf_admin\"}" "$url/api/admin/login" | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).token' 2>/dev/null)"
+  sink="$(sound_server pw-metadata 0 default.audio.sink | sed -n 's/.*value:.\(.*\). type.*/\1/p')"
   # A clip with a steady tone (jaw011: 440 Hz), and the demo's sting (880 and 1320 Hz) over it.
   audio_from="$(stat -c %s "$audio" 2>/dev/null || echo 0)"
-  scanned="$(curl -sS --max-time 20 -H 'content-type: application/json' -d '{"tokenId":"jaw011","deviceId":"BOOT_CHECK_PLAYER"}' "$url/api/scan" 2>&1)"
+  scanned="$(player_scan jaw011)"
   waited="$(stamp)"
   until [ "$(game_state video.status)" = playing ] || [ $(($(stamp) - waited)) -gt 60 ]; do sleep 0.5; done
   sleep 1
-  fired="$(curl -sS --max-time 30 -X POST -H "authorization: Bearer $admin_token" "$url/api/cues/first-memory/fire" 2>&1)"
+  fired="$(station "$url" fire-cue "$conf_admin" first-memory 2>&1)"
   waited="$(stamp)"
   until [ "$(game_state video.status)" = idle ] || [ $(($(stamp) - waited)) -gt 60 ]; do sleep 1; done
   sleep 2
@@ -718,15 +716,15 @@ else
   fi
   # The output's level at the first boot; then somebody turns it down and mutes it, which the
   # next boot (after the power cut below) must not bring back.
-  tv_volume="$(sound_server get-volume @DEFAULT_AUDIO_SINK@)"
+  tv_volume="$(sound_server wpctl get-volume @DEFAULT_AUDIO_SINK@)"
   if [ "$tv_volume" = "Volume: 1.00" ]; then
     pass "the TV's sound comes up at full volume, not muted, at the first boot (wpctl: $tv_volume)"
   else
     fail "the TV's sound at the first boot: wpctl says \"$tv_volume\", not full volume"
   fi
-  sound_server set-volume @DEFAULT_AUDIO_SINK@ 0.2 >/dev/null
-  sound_server set-mute @DEFAULT_AUDIO_SINK@ 1 >/dev/null
-  tv_volume="$(sound_server get-volume @DEFAULT_AUDIO_SINK@)"
+  sound_server wpctl set-volume @DEFAULT_AUDIO_SINK@ 0.2 >/dev/null
+  sound_server wpctl set-mute @DEFAULT_AUDIO_SINK@ 1 >/dev/null
+  tv_volume="$(sound_server wpctl get-volume @DEFAULT_AUDIO_SINK@)"
   note "turned the TV's sound down and muted it: $tv_volume"
 fi
 
@@ -789,7 +787,7 @@ else
     skip "the TV's sound after a reboot: no sound output at the first boot"
   else
     for _ in $(seq 1 30); do [ "$(guest 10 systemctl is-active orchestrator-sound-session.service)" = active ] && break; sleep 1; done
-    for _ in $(seq 1 20); do volume_after="$(sound_server get-volume @DEFAULT_AUDIO_SINK@)"; [[ "$volume_after" == Volume:* ]] && break; sleep 1; done
+    for _ in $(seq 1 20); do volume_after="$(sound_server wpctl get-volume @DEFAULT_AUDIO_SINK@)"; [[ "$volume_after" == Volume:* ]] && break; sleep 1; done
     if [ "$volume_after" = "Volume: 1.00" ]; then
       pass "the TV's sound after the reboot: full volume and not muted again (before: \"$tv_volume\", now \"$volume_after\")"
     else

@@ -296,9 +296,13 @@ fi
 
 if [ "$configure_only" = no ]; then
 say "systemd units and drop-ins"
-put 0644 /etc/systemd/system/orchestrator.service <"$source_dir/systemd/orchestrator.service"
+# The orchestrator, its first-boot settings, and its sound server (PipeWire and WirePlumber as
+# the orchestrator's own system services), each installed and enabled.
 mkdir -p "$(in_root /etc/systemd/system/multi-user.target.wants)"
-ln -sfn /etc/systemd/system/orchestrator.service "$(in_root /etc/systemd/system/multi-user.target.wants/orchestrator.service)"
+for unit in orchestrator.service orchestrator-first-boot.service orchestrator-sound.service orchestrator-sound-session.service; do
+  put 0644 "/etc/systemd/system/$unit" <"$source_dir/systemd/$unit"
+  ln -sfn "/etc/systemd/system/$unit" "$(in_root "/etc/systemd/system/multi-user.target.wants/$unit")"
+done
 put 0644 /etc/systemd/journald.conf.d/orchestrator.conf <<'EOF'
 # Keep the SD card from filling with logs.
 [Journal]
@@ -309,18 +313,12 @@ put 0644 /etc/systemd/system.conf.d/orchestrator-watchdog.conf <<'EOF'
 [Manager]
 RuntimeWatchdogSec=15s
 EOF
-put 0644 /etc/systemd/system/orchestrator-first-boot.service <"$source_dir/systemd/orchestrator-first-boot.service"
-ln -sfn /etc/systemd/system/orchestrator-first-boot.service "$(in_root /etc/systemd/system/multi-user.target.wants/orchestrator-first-boot.service)"
-# The sound server: PipeWire and WirePlumber as the orchestrator's own system services.
-for unit in orchestrator-sound.service orchestrator-sound-session.service; do
-  put 0644 "/etc/systemd/system/$unit" <"$source_dir/systemd/$unit"
-  ln -sfn "/etc/systemd/system/$unit" "$(in_root "/etc/systemd/system/multi-user.target.wants/$unit")"
-done
 put 0644 /etc/wireplumber/wireplumber.conf.d/50-orchestrator.conf <<'EOF'
 # The TV's sound is the same at every boot: the HDMI port at full volume, nothing muted. By
-# default WirePlumber brings a new output up at 40 % of its slider (-24 dB) and restores whatever volume, mute or
-# output a player or the port once had: one muted player, restored at every start, silences
-# every show after it. The level is set on the TV and per sound effect (a cue's volume).
+# default WirePlumber brings a new output up at 40 % of its slider (-24 dB) and restores
+# whatever volume, mute or output a player or the port once had: one muted player, restored at
+# every start, silences every show after it. The level is set on the TV and per sound effect
+# (a cue's volume).
 wireplumber.settings = {
   device.restore-profile = false
   device.restore-routes = false
